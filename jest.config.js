@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
+  },
+  testTimeout: 60_000,
+  // Each integration test file makes its own database; see test/helpers/test-database.ts.
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
+};

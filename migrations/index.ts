@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely';
+import * as org from './20261128_0001_org';
+import * as plansWaves from './20261128_0002_plans_waves';
+import * as contentDelivery from './20261128_0003_content_delivery';
+import * as runtime from './20261128_0004_runtime';
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder so that the same
+ * list works compiled (dist/) and under the test transformer, and a missing file fails the build.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261128_0001_org': org,
+  '20261128_0002_plans_waves': plansWaves,
+  '20261128_0003_content_delivery': contentDelivery,
+  '20261128_0004_runtime': runtime,
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Unset and empty variables are the same thing: `.env.example` ships `ZALO_APP_ID=` lines. */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+const withDefault = (fallback: string) => z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.string());
+
+const urlWithProtocols = (fallback: string, protocols: readonly string[], what: string) =>
+  withDefault(fallback).refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected ${what}` },
+  );
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** QUIET_HOURS is "HH:MM-HH:MM" (may cross midnight) or "off". */
+const quietHours = withDefault('21:30-07:00').transform((v, ctx) => {
+  if (v.trim().toLowerCase() === 'off') return null;
+  const [from, to, ...rest] = v.split('-').map((s) => s.trim());
+  const a = from?.match(HH_MM);
+  const b = to?.match(HH_MM);
+  if (!a || !b || rest.length > 0 || from === to) {
+    ctx.addIssue({ code: 'custom', message: 'expected "HH:MM-HH:MM" (for example 21:30-07:00) or "off"' });
+    return z.NEVER;
+  }
+  return { startMinute: Number(a[1]) * 60 + Number(a[2]), endMinute: Number(b[1]) * 60 + Number(b[2]), text: `${from}-${to}` };
+});
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The environment, exactly as DESIGN.md's contract names it. Every key documents itself in
+ * `.env.example`; this schema is the only place that knows the names.
+ */
+export const environmentSchema = z
+  .object({
+    NODE_ENV: withDefault('development').pipe(z.enum(['development', 'production', 'test'], { message: 'expected development, production or test' })),
+    PORT: withDefault('3000')
+      .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { message: 'expected a port number from 0 to 65535' })
+      .transform(Number),
+    DATABASE_URL: urlWithProtocols('postgres://postgres@127.0.0.1:5432/vungxanh', ['postgres:', 'postgresql:'], 'a postgres:// URL naming a database'),
+    REDIS_URL: urlWithProtocols('redis://127.0.0.1:6379', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL'),
+    QUEUE_PREFIX: withDefault('vx').pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'expected 1 to 40 letters, digits, dots, dashes or underscores' })),
+    APP_TIMEZONE: withDefault('Asia/Ho_Chi_Minh').refine(isValidTimeZone, { message: 'expected an IANA time zone such as Asia/Ho_Chi_Minh' }),
+    ROLE: withDefault('all').pipe(z.enum(['all', 'api', 'worker'], { message: 'expected all, api or worker' })),
+    ZALO_APP_ID: optionalText.pipe(z.string().regex(/^\d+$/, { message: 'expected the numeric app id from developers.zalo.me' }).optional()),
+    ZALO_APP_SECRET: optionalText,
+    ZALO_OA_SECRET_KEY: optionalText,
+    ZALO_ACCESS_TOKEN: optionalText,
+    ZALO_REFRESH_TOKEN: optionalText,
+    ZALO_API_BASE: urlWithProtocols('https://openapi.zalo.me', ['http:', 'https:'], 'an http(s) URL'),
+    ZALO_OAUTH_BASE: urlWithProtocols('https://oauth.zaloapp.com', ['http:', 'https:'], 'an http(s) URL'),
+    MESSENGER_APP_SECRET: optionalText,
+    MESSENGER_VERIFY_TOKEN: optionalText,
+    MESSENGER_PAGE_ACCESS_TOKEN: optionalText,
+    GRAPH_API_BASE: urlWithProtocols('https://graph.facebook.com', ['http:', 'https:'], 'an http(s) URL'),
+    GRAPH_API_VERSION: withDefault('v23.0').pipe(z.string().regex(/^v\d+\.\d+$/, { message: 'expected a Graph API version such as v23.0' })),
+    SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
+    SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
+    QUIET_HOURS: quietHours,
+    ADMIN_PASSWORD: optionalText,
+    LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' })),
+    LOG_PRETTY: withDefault('0').pipe(z.enum(['0', '1'], { message: 'expected 0 or 1' })),
+  })
+  .superRefine((env, ctx) => {
+    const require = (name: keyof typeof env, because: string) => {
+      if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `required ${because}` });
+    };
+    if (env.NODE_ENV === 'production') require('SESSION_SECRET', 'when NODE_ENV=production');
+    if (env.MESSENGER_PAGE_ACCESS_TOKEN !== undefined) {
+      require('MESSENGER_APP_SECRET', 'when MESSENGER_PAGE_ACCESS_TOKEN is set (webhook signatures)');
+      require('MESSENGER_VERIFY_TOKEN', 'when MESSENGER_PAGE_ACCESS_TOKEN is set (webhook subscription)');
+    }
+    if (env.ZALO_ACCESS_TOKEN !== undefined || env.ZALO_REFRESH_TOKEN !== undefined) {
+      require('ZALO_APP_ID', 'when Zalo tokens are set');
+      if (env.ZALO_OA_SECRET_KEY === undefined && env.ZALO_APP_SECRET === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['ZALO_OA_SECRET_KEY'], message: 'required (or ZALO_APP_SECRET) when Zalo tokens are set (webhook signatures)' });
+      }
+    }
+    if (env.ZALO_REFRESH_TOKEN !== undefined) require('ZALO_APP_SECRET', 'when ZALO_REFRESH_TOKEN is set (token refresh)');
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;

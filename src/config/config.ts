@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { environmentSchema, type Environment } from './config.schema';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface QuietHours {
+  /** Minutes after local midnight; the window may cross midnight (start > end). */
+  readonly startMinute: number;
+  readonly endMinute: number;
+  readonly text: string;
+}
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly timezone: string;
+  readonly role: Role;
+  readonly zalo: {
+    readonly appId: string | undefined;
+    readonly appSecret: string | undefined;
+    readonly oaSecretKey: string | undefined;
+    readonly accessToken: string | undefined;
+    readonly refreshToken: string | undefined;
+    readonly apiBase: string;
+    readonly oauthBase: string;
+    readonly configured: boolean;
+  };
+  readonly messenger: {
+    readonly appSecret: string | undefined;
+    readonly verifyToken: string | undefined;
+    readonly pageAccessToken: string | undefined;
+    readonly graphApiBase: string;
+    readonly graphApiVersion: string;
+    readonly configured: boolean;
+  };
+  readonly sessionSecret: string;
+  /** True when the demo simulator is served; by default on exactly when no platform is configured. */
+  readonly simulator: boolean;
+  readonly quietHours: QuietHours | null;
+  readonly adminPassword: string | undefined;
+  readonly log: { readonly level: string; readonly pretty: boolean };
+}
+
+/** Thrown when the environment is wrong; the message names every bad variable and never a value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid settings (see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// A fixed development secret keeps local sessions across restarts; production must set its own.
+const DEVELOPMENT_SESSION_SECRET = 'vung-xanh-development-only-session-secret-change-me';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function toConfig(env: Environment): Config {
+  const zaloConfigured = env.ZALO_ACCESS_TOKEN !== undefined || env.ZALO_REFRESH_TOKEN !== undefined;
+  const messengerConfigured = env.MESSENGER_PAGE_ACCESS_TOKEN !== undefined;
+  return deepFreeze({
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    timezone: env.APP_TIMEZONE,
+    role: env.ROLE,
+    zalo: {
+      appId: env.ZALO_APP_ID,
+      appSecret: env.ZALO_APP_SECRET,
+      oaSecretKey: env.ZALO_OA_SECRET_KEY,
+      accessToken: env.ZALO_ACCESS_TOKEN,
+      refreshToken: env.ZALO_REFRESH_TOKEN,
+      apiBase: env.ZALO_API_BASE.replace(/\/+$/, ''),
+      oauthBase: env.ZALO_OAUTH_BASE.replace(/\/+$/, ''),
+      configured: zaloConfigured,
+    },
+    messenger: {
+      appSecret: env.MESSENGER_APP_SECRET,
+      verifyToken: env.MESSENGER_VERIFY_TOKEN,
+      pageAccessToken: env.MESSENGER_PAGE_ACCESS_TOKEN,
+      graphApiBase: env.GRAPH_API_BASE.replace(/\/+$/, ''),
+      graphApiVersion: env.GRAPH_API_VERSION,
+      configured: messengerConfigured,
+    },
+    sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
+    quietHours: env.QUIET_HOURS,
+    adminPassword: env.ADMIN_PASSWORD,
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY === '1' },
+  });
+}
+
+/** Validates an environment map; pure, so tests pass their own. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.length > 0 ? issue.path.join('.') : 'environment';
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return toConfig(parsed.data);
+}
+
+/** The entry points' reader: `.env` (when present) under the real environment, which wins. */
+export function loadConfigFromProcess(envFile = '.env'): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return loadConfig(process.env);
+}

@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+// Counts and identity ids are int8; they stay far below 2^53, so numbers are safe and simpler.
+// `date` columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    if (oid === DATE_OID) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface DbOptions {
+  readonly maxConnections?: number;
+  readonly applicationName?: string;
+}
+
+export function createPool(databaseUrl: string, options: DbOptions = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'vung-xanh',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: typeParsers,
+  });
+}
+
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  const pool = createPool(databaseUrl, options);
+  // An idle client losing its server (PostgreSQL restarted) must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Runs `work` in a transaction, or inside the caller's one when `db` already is a transaction. */
+export async function withTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db as Tx);
+  return db.transaction().execute(work);
+}

@@ -21,7 +21,7 @@ export interface ScriptContext {
 export function runScript(name: string, job: (ctx: ScriptContext) => Promise<number | void>): void {
   void (async () => {
     let db: Db | undefined;
-    let code = 1;
+    let code: number;
     try {
       const config = loadConfigFromProcess();
       const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, pretty: config.log.pretty, name });

@@ -30,6 +30,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['status', 'received_at'])
     .where(sql.ref('status'), 'in', sql`('received', 'processing', 'failed', 'dead')`)
     .execute();
+  // Housekeeping deletes finished events by age.
+  await db.schema
+    .createIndex('inbound_events_finished_received_idx')
+    .on('inbound_events')
+    .column('received_at')
+    .where(sql.ref('status'), 'in', sql`('processed', 'ignored')`)
+    .execute();
 
   await db.schema
     .createTable('bot_state')

@@ -66,7 +66,7 @@ export const environmentSchema = z
     MESSENGER_VERIFY_TOKEN: optionalText,
     MESSENGER_PAGE_ACCESS_TOKEN: optionalText,
     GRAPH_API_BASE: urlWithProtocols('https://graph.facebook.com', ['http:', 'https:'], 'an http(s) URL'),
-    GRAPH_API_VERSION: withDefault('v23.0').pipe(z.string().regex(/^v\d+\.\d+$/, { message: 'expected a Graph API version such as v23.0' })),
+    GRAPH_API_VERSION: withDefault('v25.0').pipe(z.string().regex(/^v\d+\.\d+$/, { message: 'expected a Graph API version such as v25.0' })),
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,

@@ -53,7 +53,7 @@ export class ConfigError extends Error {
 }
 
 // A fixed development secret keeps local sessions across restarts; production must set its own.
-const DEVELOPMENT_SESSION_SECRET = 'vung-xanh-development-only-session-secret-change-me';
+export const DEVELOPMENT_SESSION_SECRET = 'vung-xanh-development-only-session-secret-change-me';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -21,6 +21,9 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     base: { app: options.name ?? 'vung-xanh' },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: () => ({ ...currentLogContext() }),
+    // Errors are serialised (class, message, stack, cause) before scrubbing, so the default `err`
+    // serializer must not run again on the plain object that comes out.
+    serializers: { err: (value: unknown) => value },
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => scrubValue(object) as Record<string, unknown>,
@@ -32,9 +35,22 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       },
     },
   };
-  if (destination) return pino(pinoOptions, destination);
-  if (options.pretty) {
-    return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
-  }
-  return pino(pinoOptions);
+  let logger: Logger;
+  if (destination) logger = pino(pinoOptions, destination);
+  else if (options.pretty) {
+    logger = pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  } else logger = pino(pinoOptions);
+  return scrubChildBindings(logger);
+}
+
+/**
+ * pino serialises a child's bindings once, without the log formatter, so they are scrubbed on the
+ * way in. Children are created from their parent's prototype, so every descendant inherits this.
+ */
+function scrubChildBindings(logger: Logger): Logger {
+  const originalChild = Object.getPrototypeOf(logger).child as Logger['child'];
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return originalChild.call(this, scrubValue(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

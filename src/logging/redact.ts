@@ -63,9 +63,10 @@ export function scrubValue(value: unknown, depth = 0, seen = new WeakSet<object>
   if (seen.has(value)) return '[circular]';
   seen.add(value);
   if (value instanceof Error) {
-    const out: Record<string, unknown> = { type: value.name, message: scrubText(value.message) };
+    const out: Record<string, unknown> = { type: value.constructor.name, message: scrubText(value.message) };
     if (value.stack) out.stack = scrubText(value.stack);
     for (const [k, v] of Object.entries(value)) out[k] = scrubEntry(k, v, depth, seen);
+    if (value.cause !== undefined) out.cause = scrubValue(value.cause, depth + 1, seen);
     return out;
   }
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1, seen));

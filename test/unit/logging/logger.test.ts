@@ -34,7 +34,7 @@ describe('logging', () => {
         nested: { secret_key: 'oa-secret-xyz', password: 'hunter2hunter2' },
         headers: { authorization: 'Bearer api-token-789', 'x-hub-signature-256': 'sha256=deadbeef' },
         member: { phone: '+84912345678' },
-        url: 'https://graph.facebook.com/v23.0/me/messages?access_token=EAAGpagetoken&x=1',
+        url: 'https://graph.facebook.com/v25.0/me/messages?access_token=EAAGpagetoken&x=1',
       },
       'gọi cho 0912 345 678 hoặc +84987654321, token=abc',
     );
@@ -46,7 +46,7 @@ describe('logging', () => {
     expect(line).toMatchObject({
       access_token: '[redacted]',
       member: { phone: '***678' },
-      url: 'https://graph.facebook.com/v23.0/me/messages?access_token=[redacted]&x=1',
+      url: 'https://graph.facebook.com/v25.0/me/messages?access_token=[redacted]&x=1',
       msg: 'gọi cho ***678 hoặc ***321, token=[redacted]',
     });
   });
@@ -56,6 +56,26 @@ describe('logging', () => {
     const logger = createLogger({ level: 'info', pretty: false }, out.stream);
     logger.error({ err: new Error('request to /oa?access_token=leaked-token failed') }, 'send failed');
     expect(out.raw()).not.toContain('leaked-token');
+  });
+
+  it('When an error is logged, then its class, code and cause are kept', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', pretty: false }, out.stream);
+    class ZaloApiError extends Error {
+      readonly code = -216;
+    }
+    logger.error({ err: new ZaloApiError('token invalid', { cause: new TypeError('fetch failed') }) }, 'send failed');
+    expect(out.lines()[0]).toMatchObject({ err: { type: 'ZaloApiError', message: 'token invalid', code: -216, cause: { type: 'TypeError', message: 'fetch failed' } } });
+  });
+
+  it('When a child logger is bound to secrets or phones, then the bindings are scrubbed too', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', pretty: false }, out.stream);
+    logger.child({ headers: { authorization: 'Bearer child-secret' }, phone: '0912345678', url: '/x?access_token=child-token' }).info('bound');
+    const raw = out.raw();
+    expect(raw).not.toContain('child-secret');
+    expect(raw).not.toContain('child-token');
+    expect(raw).not.toContain('912345678');
   });
 
   it('When a line is written inside a request or job context, then it carries those ids', async () => {

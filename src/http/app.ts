@@ -1,0 +1,53 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { Logger } from '../logging/logger';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { requestContext } from './request-context';
+import { requestLogger } from './request-logger';
+
+/** A router the composition root mounts (webhooks, admin, api, simulator, health). */
+export interface MountedRouter {
+  /** Where it is mounted, e.g. `/webhooks` or `/` for the health probes. */
+  readonly path: string;
+  readonly router: Router | RequestHandler;
+}
+
+export interface HttpAppDeps {
+  readonly logger: Logger;
+  /** Mounted in order, after the body parsers and before the JSON 404. */
+  readonly routers: readonly MountedRouter[];
+  /** Largest JSON or form body accepted; larger ones get 413. Defaults to 1 MB. */
+  readonly bodyLimit?: string;
+  /** While true, every response asks the client to close its connection, so keep-alive ends. */
+  readonly isDraining?: () => boolean;
+}
+
+const DEFAULT_BODY_LIMIT = '1mb';
+
+// Webhook signatures are computed over the exact bytes the platform sent, not over re-serialised JSON.
+const keepRawBody = (req: { rawBody?: Buffer }, _res: unknown, buffer: Buffer): void => {
+  req.rawBody = buffer;
+};
+
+/**
+ * Builds the Express app: request id and log context, access log, body parsers, the given
+ * routers, a JSON 404 and the one error handler. It does not listen; the caller owns the server.
+ */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  const limit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const isDraining = deps.isDraining ?? (() => false);
+
+  app.disable('x-powered-by');
+  app.use(requestContext());
+  app.use(requestLogger(deps.logger));
+  app.use((_req, res, next) => {
+    if (isDraining()) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(express.json({ limit, verify: keepRawBody }));
+  app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
+  for (const { path, router } of deps.routers) app.use(path, router);
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Queue } from 'bullmq';
+import { HOUSEKEEPING_JOB_NAME, INBOUND_RETENTION_DAYS, JOB_OPTIONS, type Queues } from './queues';
+
+export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping-daily';
+/** 03:30 local time: the quietest hour for a district's members and staff. */
+export const HOUSEKEEPING_PATTERN = '30 3 * * *';
+
+/**
+ * Declares every recurring job. Run once at worker start: upserting is idempotent, and it always
+ * passes the whole template, because an upsert replaces the template (options included) rather
+ * than merging it (LIBRARIES.md B2). Schedulers no longer declared here are removed, so renaming
+ * one does not leave the old one running. `timezone` is the deployment's (APP_TIMEZONE); without
+ * it the cron would follow the server's zone.
+ */
+export async function ensureSchedulers(queues: Queues, timezone: string): Promise<void> {
+  await queues.housekeeping.upsertJobScheduler(
+    HOUSEKEEPING_SCHEDULER_ID,
+    { pattern: HOUSEKEEPING_PATTERN, tz: timezone },
+    { name: HOUSEKEEPING_JOB_NAME, data: { inboundRetentionDays: INBOUND_RETENTION_DAYS }, opts: { ...JOB_OPTIONS.housekeeping } },
+  );
+  await removeUndeclared(queues.housekeeping, [HOUSEKEEPING_SCHEDULER_ID]);
+}
+
+async function removeUndeclared(queue: Queue, declared: readonly string[]): Promise<void> {
+  for (const scheduler of await queue.getJobSchedulers()) {
+    const id = scheduler.id ?? scheduler.key;
+    if (!declared.includes(id)) await queue.removeJobScheduler(id);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Config, Role } from '../config/config';
+import { createDb, type Db } from '../db/database';
+import type { MountedRouter } from '../http/app';
+import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
+import { createQueues, type Queues } from '../jobs/queues';
+import type { Logger } from '../logging/logger';
+import { createRedis } from './redis';
+
+/** Everything long-lived that the process builds once and closes once. */
+export interface Deps {
+  readonly config: Config;
+  readonly role: Role;
+  readonly logger: Logger;
+  readonly db: Db;
+  /** Producers (queues) and readiness: fails fast while Redis is away. */
+  readonly redis: Redis;
+  /** Workers' connection (`maxRetriesPerRequest: null`); undefined when this process runs no workers. */
+  readonly workerRedis: Redis | undefined;
+  readonly queues: Queues;
+}
+
+export function runsApi(role: Role): boolean {
+  return role === 'all' || role === 'api';
+}
+
+export function runsWorkers(role: Role): boolean {
+  return role === 'all' || role === 'worker';
+}
+
+/**
+ * The composition root: the only place that calls `new` on infrastructure. Nothing here waits
+ * for a server; connections are made lazily or in the background, and runtime.ts checks them.
+ * Later issues add channel clients, adapters and services here, one line each.
+ */
+export function buildDeps(config: Config, role: Role, logger: Logger): Deps {
+  const db = createDb(config.databaseUrl, { applicationName: `vung-xanh-${role}` });
+  const redis = createRedis(config.redisUrl, 'producer', logger);
+  const workerRedis = runsWorkers(role) ? createRedis(config.redisUrl, 'worker', logger) : undefined;
+  const queues = createQueues(redis, config.queuePrefix, logger);
+  return { config, role, logger, db, redis, workerRedis, queues };
+}
+
+/** What /readyz asks: PostgreSQL answers `select 1` and Redis answers PING (on the fail-fast connection). */
+export function readinessChecks(deps: Pick<Deps, 'db' | 'redis'>): Record<'postgres' | 'redis', ReadinessCheck> {
+  return {
+    postgres: () => sql`select 1`.execute(deps.db),
+    redis: () => deps.redis.ping(),
+  };
+}
+
+/**
+ * Every router the HTTP role serves, in mounting order. Later capabilities (webhooks, admin, api,
+ * simulator) add one line each here; the app factory stays as it is.
+ */
+export function httpRouters(deps: Deps, isDraining: () => boolean): MountedRouter[] {
+  return [{ path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) }];
+}

@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/config';
+import { ensureDatabase } from '../db/ensure-database';
+import { migrateToLatest } from '../db/migrate';
+import { createHttpApp } from '../http/app';
+import { allQueues } from '../jobs/queues';
+import { ensureSchedulers } from '../jobs/schedules';
+import { startWorkers } from '../jobs/workers';
+import type { Logger } from '../logging/logger';
+import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps';
+import { closeRedis, describeRedisUrl, waitForRedis } from './redis';
+import { runShutdown, type ShutdownOutcome, type ShutdownStep } from './shutdown';
+import { StartupError, describeError, describePostgresUrl } from './startup-error';
+
+/** Everything must be closed within this; then the process reports what is still open and exits 1. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Jobs still running this long into shutdown are asked to stop (processors that honour the signal do). */
+const CANCEL_JOBS_AFTER_MS = 7_000;
+const REDIS_STARTUP_TIMEOUT_MS = 10_000;
+const IDLE_CONNECTION_SWEEP_MS = 100;
+
+export interface Runtime {
+  readonly role: Role;
+  /** The bound HTTP port; undefined when this role serves no HTTP. */
+  readonly port: number | undefined;
+  /** Marks not-ready, drains and closes everything once; later calls return the same outcome. */
+  shutdown(reason: string): Promise<ShutdownOutcome>;
+}
+
+export interface RuntimeOptions {
+  readonly shutdownTimeoutMs?: number;
+}
+
+async function prepareDatabase(deps: Deps): Promise<void> {
+  const where = describePostgresUrl(deps.config.databaseUrl);
+  try {
+    if (await ensureDatabase(deps.config.databaseUrl)) deps.logger.info({ database: where }, 'database created');
+  } catch (error) {
+    throw new StartupError(`Cannot reach PostgreSQL at ${where}: ${describeError(error)}. Is it running, and is DATABASE_URL right?`, error);
+  }
+  try {
+    const applied = await migrateToLatest(deps.db);
+    deps.logger.info({ applied: applied.map((r) => r.migrationName) }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
+  } catch (error) {
+    throw new StartupError(`Migrating ${where} failed: ${describeError(error)}`, error);
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new StartupError(error.code === 'EADDRINUSE' ? `Port ${port} is already in use (PORT).` : `Cannot listen on port ${port}: ${error.message}`, error));
+    server.once('error', onError);
+    server.listen(port, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, and closes keep-alive connections as they go idle. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_CONNECTION_SWEEP_MS);
+    server.close((error) => {
+      clearInterval(sweep);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function closeWorker(worker: Worker): Promise<void> {
+  const cancel = setTimeout(() => worker.cancelAllJobs('shutting down'), CANCEL_JOBS_AFTER_MS);
+  try {
+    await worker.close();
+  } finally {
+    clearTimeout(cancel);
+  }
+}
+
+/** In order: what takes new work, then what work writes to, then the connections under both. */
+function shutdownPhases(deps: Deps, server: Server | undefined, workers: readonly Worker[]): ShutdownStep[][] {
+  const intake: ShutdownStep[] = workers.map((w) => ({ name: `worker ${w.name}`, close: () => closeWorker(w) }));
+  if (server) intake.unshift({ name: 'http server', close: () => closeServer(server) });
+  const queues: ShutdownStep[] = allQueues(deps.queues).map((q) => ({ name: `queue ${q.name}`, close: () => q.close() }));
+  const connections: ShutdownStep[] = [
+    { name: 'redis (producer)', close: () => closeRedis(deps.redis) },
+    { name: 'postgres pool', close: () => deps.db.destroy() },
+  ];
+  const workerRedis = deps.workerRedis;
+  if (workerRedis) connections.push({ name: 'redis (worker)', close: () => closeRedis(workerRedis) });
+  return [intake, queues, connections];
+}
+
+/**
+ * Starts what `role` asks for: database created and migrated (safe when several processes start
+ * at once: the migrator holds an advisory lock), Redis reached, then the workers and their
+ * schedules, then the HTTP server. Throws StartupError (after closing what it opened) when a
+ * dependency cannot be reached.
+ */
+export async function startRuntime(config: Config, role: Role, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const startedAt = Date.now();
+  const timeoutMs = options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
+  logger.info({ role, pid: process.pid, node: process.version }, 'starting');
+  if (config.sessionSecret === DEVELOPMENT_SESSION_SECRET) {
+    logger.warn('SESSION_SECRET is not set: using the development secret. Set it (and NODE_ENV=production) before going live.');
+  }
+  const deps = buildDeps(config, role, logger);
+  let draining = false;
+  let server: Server | undefined;
+  let workers: Worker[] = [];
+
+  try {
+    await prepareDatabase(deps);
+    await waitForRedis(deps.redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
+      throw new StartupError(`Cannot reach Redis at ${describeRedisUrl(config.redisUrl)}: ${describeError(error)}. Is it running, and is REDIS_URL right?`, error);
+    });
+    if (runsWorkers(role) && deps.workerRedis) {
+      await ensureSchedulers(deps.queues, config.timezone);
+      workers = startWorkers({ db: deps.db, logger, connection: deps.workerRedis, prefix: config.queuePrefix });
+    }
+    if (runsApi(role)) {
+      const isDraining = () => draining;
+      const app = createHttpApp({ logger, routers: httpRouters(deps, isDraining), isDraining });
+      const candidate = createServer(app);
+      const port = await listen(candidate, config.port);
+      server = candidate;
+      server.on('error', (err) => logger.error({ err }, 'http server error'));
+      logger.info({ port }, `listening on port ${port}`);
+    }
+  } catch (error) {
+    await runShutdown(shutdownPhases(deps, server, workers), logger, timeoutMs);
+    throw error;
+  }
+
+  const address = server?.address();
+  const port = typeof address === 'object' && address !== null ? address.port : undefined;
+  logger.info({ role, port, workers: workers.map((w) => w.name), ms: Date.now() - startedAt }, 'started');
+
+  let stopping: Promise<ShutdownOutcome> | undefined;
+  return {
+    role,
+    port,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        const stopAt = Date.now();
+        draining = true;
+        logger.info({ reason }, 'shutting down');
+        const outcome = await runShutdown(shutdownPhases(deps, server, workers), logger, timeoutMs);
+        if (outcome.pending.length === 0) logger.info({ ms: Date.now() - stopAt, failed: outcome.failed }, 'stopped');
+        return outcome;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 # run every install script. `npm query ':attr(scripts, [install]), :attr(scripts, [postinstall])'`
 # lists the packages that have one, and none of them is needed here:
 #   - botbuilder-dialogs (postinstall): only deletes duplicate nested recognizers-text copies;
-#     recognition is the same without it (LIBRARIES.md A2).
+#     choice recognition was measured to be the same without it.
 #   - esbuild (postinstall, under tsx): only checks its platform binary, which npm installs anyway
 #     as the optional @esbuild/linux-* package from the lockfile.
 #   - msgpackr-extract (install, under bullmq): a native speed-up with prebuilt @msgpackr-extract/*

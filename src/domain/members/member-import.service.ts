@@ -96,7 +96,7 @@ function parseRow(
   const flag = (key: 'collaborator' | 'theoryClub'): boolean | null => {
     if (!present.has(key)) return null;
     const value = parseYesNo(values[key]);
-    if (value === null) reasons.push(`ô “${columnName(key)}” ghi “${values[key]}” không rõ (dùng: có / x hoặc để trống)`);
+    if (value === null) reasons.push(`ô “${columnName(key)}” ghi “${values[key]}” không rõ (dùng: “có” hoặc “x” cho có; “không” hoặc để trống cho không)`);
     return value;
   };
   const isCollaborator = flag('collaborator');

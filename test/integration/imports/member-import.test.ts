@@ -114,7 +114,7 @@ describe('importing members', () => {
       reason: 'cơ sở Đoàn “Bình Hưng Hòa” có thể là “Chi đoàn Bình Hưng Hòa” (mã cd-bhh) hoặc “Đoàn phường Bình Hưng Hòa” (mã bhh); hãy ghi đủ tên hoặc mã',
     },
     { rowNumber: 10, reason: '“Khu vực 1” là khu vực “Khu vực 1”, không phải cơ sở Đoàn' },
-    { rowNumber: 12, reason: 'ô “Cộng tác viên” ghi “có lẽ” không rõ (dùng: có / x hoặc để trống)' },
+    { rowNumber: 12, reason: 'ô “Cộng tác viên” ghi “có lẽ” không rõ (dùng: “có” hoặc “x” cho có; “không” hoặc để trống cho không)' },
   ];
 
   it('When rows are bad, then each is reported with its row number and reason and nothing is imported', async () => {

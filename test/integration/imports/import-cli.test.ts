@@ -1,31 +1,12 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runScriptProcess, type ScriptRun } from '../../helpers/run-script';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 
-const ROOT = path.resolve(__dirname, '../../..');
-// Relative to ROOT, where the command runs (npm and npx set INIT_CWD to it).
+// Relative to the repository root, where the command runs (npm and npx set INIT_CWD to it).
 const FIXTURES = 'test/fixtures/roster';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runImport(script: 'import-units' | 'import-members', databaseUrl: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', `scripts/${script}.ts`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runImport(script: 'import-units' | 'import-members', databaseUrl: string, args: readonly string[]): Promise<ScriptRun> {
+  return runScriptProcess(script, args, { DATABASE_URL: databaseUrl });
 }
 
 describe('npm run import:units / import:members (the real command line)', () => {

@@ -1,29 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { runScriptProcess, type ScriptRun } from '../../helpers/run-script';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 
-const ROOT = path.resolve(__dirname, '../../..');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runSeed(databaseUrl: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'scripts/seed-example.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, APP_TIMEZONE: 'Asia/Ho_Chi_Minh' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runSeed(databaseUrl: string, args: readonly string[]): Promise<ScriptRun> {
+  return runScriptProcess('seed-example', args, { DATABASE_URL: databaseUrl, APP_TIMEZONE: 'Asia/Ho_Chi_Minh' });
 }
 
 describe('npm run seed:example (the real command line)', () => {

@@ -3,6 +3,7 @@ import * as org from './20261128_0001_org';
 import * as plansWaves from './20261128_0002_plans_waves';
 import * as contentDelivery from './20261128_0003_content_delivery';
 import * as runtime from './20261128_0004_runtime';
+import * as channels from './20261128_0005_channels';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0002_plans_waves': plansWaves,
   '20261128_0003_content_delivery': contentDelivery,
   '20261128_0004_runtime': runtime,
+  '20261128_0005_channels': channels,
 };

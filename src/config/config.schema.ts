@@ -67,6 +67,12 @@ export const environmentSchema = z
     MESSENGER_PAGE_ACCESS_TOKEN: optionalText,
     GRAPH_API_BASE: urlWithProtocols('https://graph.facebook.com', ['http:', 'https:'], 'an http(s) URL'),
     GRAPH_API_VERSION: withDefault('v25.0').pipe(z.string().regex(/^v\d+\.\d+$/, { message: 'expected a Graph API version such as v25.0' })),
+    SECRETS_KEY: optionalText.pipe(
+      z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'expected 64 hex characters (32 random bytes: openssl rand -hex 32)' }).optional(),
+    ),
+    ZALO_SITE_VERIFICATION: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{4,128}$/, { message: 'expected the verification code Zalo gives (letters, digits, - and _)' }).optional()),
+    ZALO_SENDS_PER_SECOND: withDefault('50').refine((v) => /^\d{1,4}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per second, at least 1' }).transform(Number),
+    MESSENGER_SENDS_PER_SECOND: withDefault('100').refine((v) => /^\d{1,4}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per second, at least 1' }).transform(Number),
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,
@@ -78,7 +84,10 @@ export const environmentSchema = z
     const require = (name: keyof typeof env, because: string) => {
       if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `required ${because}` });
     };
-    if (env.NODE_ENV === 'production') require('SESSION_SECRET', 'when NODE_ENV=production');
+    if (env.NODE_ENV === 'production') {
+      require('SESSION_SECRET', 'when NODE_ENV=production');
+      require('SECRETS_KEY', 'when NODE_ENV=production (it encrypts platform tokens at rest)');
+    }
     if (env.MESSENGER_PAGE_ACCESS_TOKEN !== undefined) {
       require('MESSENGER_APP_SECRET', 'when MESSENGER_PAGE_ACCESS_TOKEN is set (webhook signatures)');
       require('MESSENGER_VERIFY_TOKEN', 'when MESSENGER_PAGE_ACCESS_TOKEN is set (webhook subscription)');

@@ -26,6 +26,9 @@ export interface Config {
     readonly refreshToken: string | undefined;
     readonly apiBase: string;
     readonly oauthBase: string;
+    /** Zalo's domain-ownership code, served as /zalo_verifier<code>.html and a meta tag. */
+    readonly siteVerification: string | undefined;
+    readonly sendsPerSecond: number;
     readonly configured: boolean;
   };
   readonly messenger: {
@@ -34,9 +37,12 @@ export interface Config {
     readonly pageAccessToken: string | undefined;
     readonly graphApiBase: string;
     readonly graphApiVersion: string;
+    readonly sendsPerSecond: number;
     readonly configured: boolean;
   };
   readonly sessionSecret: string;
+  /** 32 bytes that encrypt platform tokens at rest (AES-256-GCM). */
+  readonly secretsKey: Buffer;
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
   readonly simulator: boolean;
   readonly quietHours: QuietHours | null;
@@ -54,9 +60,12 @@ export class ConfigError extends Error {
 
 // A fixed development secret keeps local sessions across restarts; production must set its own.
 export const DEVELOPMENT_SESSION_SECRET = 'vung-xanh-development-only-session-secret-change-me';
+// Likewise for the key of tokens at rest: fine for a demo, refused in production.
+export const DEVELOPMENT_SECRETS_KEY_HEX = '76756e672d78616e682d646576656c6f706d656e742d6b65792d2d2d2d2d2d2d';
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Buffers (the secrets key) cannot be frozen; nothing hands them out for writing.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }
@@ -82,6 +91,8 @@ function toConfig(env: Environment): Config {
       refreshToken: env.ZALO_REFRESH_TOKEN,
       apiBase: env.ZALO_API_BASE.replace(/\/+$/, ''),
       oauthBase: env.ZALO_OAUTH_BASE.replace(/\/+$/, ''),
+      siteVerification: env.ZALO_SITE_VERIFICATION,
+      sendsPerSecond: env.ZALO_SENDS_PER_SECOND,
       configured: zaloConfigured,
     },
     messenger: {
@@ -90,9 +101,11 @@ function toConfig(env: Environment): Config {
       pageAccessToken: env.MESSENGER_PAGE_ACCESS_TOKEN,
       graphApiBase: env.GRAPH_API_BASE.replace(/\/+$/, ''),
       graphApiVersion: env.GRAPH_API_VERSION,
+      sendsPerSecond: env.MESSENGER_SENDS_PER_SECOND,
       configured: messengerConfigured,
     },
     sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,
     adminPassword: env.ADMIN_PASSWORD,

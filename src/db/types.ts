@@ -76,7 +76,19 @@ export interface ChannelIdentitiesTable {
   reachability: Generated<'reachable' | 'unreachable'>;
   unreachable_reason: string | null;
   unreachable_at: Timestamp | null;
+  /** The Page or OA the member writes to. */
+  account_id: string | null;
   created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChannelTokensTable {
+  channel: 'zalo' | 'messenger';
+  access_token_enc: string;
+  refresh_token_enc: string | null;
+  access_expires_at: Timestamp | null;
+  version: Generated<number>;
+  refreshed_at: Timestamp | null;
   updated_at: UpdatedAt;
 }
 
@@ -312,6 +324,8 @@ export interface InboundEventsTable {
   last_error: string | null;
   received_at: CreatedAt;
   processed_at: Timestamp | null;
+  dead_at: Timestamp | null;
+  replayed_at: Timestamp | null;
 }
 
 export interface BotStateTable {
@@ -338,6 +352,7 @@ export interface Database {
   units: UnitsTable;
   members: MembersTable;
   channel_identities: ChannelIdentitiesTable;
+  channel_tokens: ChannelTokensTable;
   consents: ConsentsTable;
   staff_users: StaffUsersTable;
   staff_user_clusters: StaffUserClustersTable;

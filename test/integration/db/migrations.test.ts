@@ -4,7 +4,7 @@ import { migrateDown, migrateToEmpty, migrateToLatest, migrationNames } from '..
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 
 const TABLES = [
-  'api_tokens', 'audit_log', 'bot_state', 'branch_reports', 'broadcasts', 'channel_identities', 'consents',
+  'api_tokens', 'audit_log', 'bot_state', 'branch_reports', 'broadcasts', 'channel_identities', 'channel_tokens', 'consents',
   'content_items', 'deliveries', 'inbound_events', 'members', 'participations', 'plans', 'proofs',
   'staff_user_clusters', 'staff_users', 'subscriptions', 'task_completions', 'tasks', 'units', 'waves',
 ];

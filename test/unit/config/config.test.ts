@@ -22,7 +22,7 @@ describe('settings', () => {
       simulator: true,
       quietHours: { startMinute: 21 * 60 + 30, endMinute: 7 * 60, text: '21:30-07:00' },
       zalo: { apiBase: 'https://openapi.zalo.me', oauthBase: 'https://oauth.zaloapp.com', configured: false },
-      messenger: { graphApiBase: 'https://graph.facebook.com', configured: false },
+      messenger: { graphApiBase: 'https://graph.facebook.com', sendsPerSecond: 100, configured: false },
     });
   });
 
@@ -79,8 +79,20 @@ describe('settings', () => {
     expect(message).not.toContain(dbPassword);
   });
 
-  it('When running in production without a session secret, then start-up is refused', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['SESSION_SECRET: required when NODE_ENV=production']);
+  it('When running in production without a session secret and a secrets key, then start-up is refused', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'SESSION_SECRET: required when NODE_ENV=production',
+      'SECRETS_KEY: required when NODE_ENV=production (it encrypts platform tokens at rest)',
+    ]);
+  });
+
+  it('When SECRETS_KEY is set, then it becomes the 32-byte key; a wrong one is refused without echoing it', () => {
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({ SECRETS_KEY: key }).secretsKey).toEqual(Buffer.from(key, 'hex'));
+    expect(loadConfig({}).secretsKey).toHaveLength(32);
+    const problems = problemsOf({ SECRETS_KEY: 'not-a-key-secret-value' });
+    expect(problems).toEqual([expect.stringMatching(/^SECRETS_KEY: expected 64 hex characters/)]);
+    expect(problems.join()).not.toContain('not-a-key-secret-value');
   });
 
   it('When a Page token is set without its app secret and verify token, then both are asked for', () => {

@@ -114,7 +114,24 @@ export interface SendFailure {
   readonly retryAfterMs?: number;
 }
 
-export type SendResult = { readonly ok: true; /** One per platform message the render produced. */ readonly messageIds: readonly string[] } | { readonly ok: false; readonly failure: SendFailure };
+export type SendResult =
+  | { readonly ok: true; /** One per platform message the render produced. */ readonly messageIds: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly failure: SendFailure;
+      /**
+       * Parts sent before the failure (a long text is several platform messages). Rendering is
+       * deterministic, so a retry can skip them and the member never gets a part twice.
+       */
+      readonly sentMessageIds?: readonly string[];
+    };
+
+export interface SendOptions {
+  /** Parts of the rendered message an earlier attempt already delivered (its `sentMessageIds.length`). */
+  readonly skipParts?: number;
+  /** Our reference for the message (the delivery id), carried where the platform echoes it back. */
+  readonly ref?: string;
+}
 
 export interface ChannelProfile {
   readonly displayName?: string;
@@ -126,7 +143,7 @@ export interface ChannelProfile {
  */
 export interface ChannelSender {
   readonly channel: PlatformChannel;
-  send(userId: string, message: OutboundMessage, mode: SendMode): Promise<SendResult>;
+  send(userId: string, message: OutboundMessage, mode: SendMode, options?: SendOptions): Promise<SendResult>;
   /** The member's display name; null when the platform will not say (never blocks a turn). */
   fetchProfile(userId: string): Promise<ChannelProfile | null>;
 }

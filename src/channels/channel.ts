@@ -74,7 +74,13 @@ export function conversationKeyOf(event: Pick<InboundEvent, 'channel' | 'userId'
 
 export type SignatureCheck =
   | { readonly ok: true; /** Which secret matched, for channels with more than one candidate. */ readonly matched?: string }
-  | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'mismatch' | 'notConfigured' };
+  | {
+      readonly ok: false;
+      /** `stale`: genuinely signed, but stamped too long ago (a replay). */
+      readonly reason: 'missing' | 'malformed' | 'mismatch' | 'stale' | 'notConfigured';
+      /** A finer reason for the log (e.g. `noTimestamp`). */
+      readonly detail?: string;
+    };
 
 export type ParsedWebhook =
   | { readonly ok: true; readonly events: readonly InboundEvent[]; /** Recognised but deliberately unused (our own echoes, unknown kinds). */ readonly ignored: readonly string[] }

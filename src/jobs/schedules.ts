@@ -1,9 +1,19 @@
 import type { Queue } from 'bullmq';
-import { HOUSEKEEPING_JOB_NAME, INBOUND_RETENTION_DAYS, JOB_OPTIONS, type Queues } from './queues';
+import {
+  HOUSEKEEPING_JOB_NAME,
+  INBOUND_RETENTION_DAYS,
+  JOB_OPTIONS,
+  OUTBOX_RELAY_DEFAULTS,
+  OUTBOX_RELAY_EVERY_MS,
+  OUTBOX_RELAY_JOB_NAME,
+  type Queues,
+} from './queues';
 
 export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping-daily';
 /** 03:30 local time: the quietest hour for a district's members and staff. */
 export const HOUSEKEEPING_PATTERN = '30 3 * * *';
+/** Every 30 s: deliveries left without a job get one back; sends cut off mid-flight are closed. */
+export const OUTBOX_RELAY_SCHEDULER_ID = 'outbox-relay';
 
 /**
  * Declares every recurring job. Run once at worker start: upserting is idempotent, and it always
@@ -19,6 +29,12 @@ export async function ensureSchedulers(queues: Queues, timezone: string): Promis
     { name: HOUSEKEEPING_JOB_NAME, data: { inboundRetentionDays: INBOUND_RETENTION_DAYS }, opts: { ...JOB_OPTIONS.housekeeping } },
   );
   await removeUndeclared(queues.housekeeping, [HOUSEKEEPING_SCHEDULER_ID]);
+  await queues.outboxRelay.upsertJobScheduler(
+    OUTBOX_RELAY_SCHEDULER_ID,
+    { every: OUTBOX_RELAY_EVERY_MS },
+    { name: OUTBOX_RELAY_JOB_NAME, data: { ...OUTBOX_RELAY_DEFAULTS }, opts: { ...JOB_OPTIONS['outbox-relay'] } },
+  );
+  await removeUndeclared(queues.outboxRelay, [OUTBOX_RELAY_SCHEDULER_ID]);
 }
 
 async function removeUndeclared(queue: Queue, declared: readonly string[]): Promise<void> {

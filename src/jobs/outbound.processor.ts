@@ -1,0 +1,298 @@
+/**
+ * outbound processor (one Worker per channel: queues `outbound-zalo`, `outbound-messenger`)
+ *
+ * Inputs:       `{deliveryId}`; the `deliveries` row holds the message, the send mode (JSON of a
+ *               SendMode, null for the channel's reply mode) and the recipient identity.
+ * Side effects: claims the row (queued -> sending, attempts + 1) BEFORE calling the platform, then
+ *               makes at most one `ChannelSender.send` call and records its answer on the row:
+ *               - ok: 'sent', the platform message ids joined by ',', sent_at;
+ *               - any failure part-way through a multi-part message: the ids of the parts already
+ *                 delivered are kept on the row, and the next attempt passes `skipParts` so the
+ *                 member never gets a part twice;
+ *               - retryable: back to 'queued' with the error; the job throws and BullMQ retries it
+ *                 with exponential backoff and jitter (queues.ts: 8 attempts). With `retryAfterMs`
+ *                 (a 429) the whole channel queue is rate-limited that long (`queue.rateLimit`) and
+ *                 the job goes back to waiting without using an attempt (Worker.RateLimitError);
+ *               - windowClosed: 'deferred', and the identity's window_closed_at = now (the
+ *                 platform's verdict wins over our clock, DESIGN.md "Delivery policy");
+ *               - unreachable: 'failed', and the identity marked unreachable with the reason;
+ *               - badRequest: 'failed' (our message is wrong: logged at error, never retried);
+ *               - badToken: ALERT logged (error level, channel and code, never the token), the
+ *                 channel's queue PAUSED (it keeps its jobs; `resumeChannel` undoes it), the row
+ *                 back to 'queued' and the job back to waiting: nothing is lost, nothing burns.
+ *               An identity already unreachable: 'skipped', no call. Content past expires_at:
+ *               'expired', no call. A sender that throws (it must not) leaves the outcome unknown:
+ *               'failed' with unknown_outcome, never resent.
+ * Retries:      as above; the last attempt of a retryable failure leaves the row 'failed' with
+ *               its last error (counted from the job's attempts, not from a Worker event, so a
+ *               crash cannot skip it). Errors of our own (PostgreSQL or Redis away) throw and
+ *               retry; a row left 'queued' after its job gave up is re-enqueued by the relay.
+ * Order:        a member gets their messages in the order the rows were created: the claim waits
+ *               while an older row of the same identity is queued (and due) or sending. The job
+ *               then moves itself to delayed (no attempt used) and is promoted as soon as that
+ *               older row finishes, or looks again after ORDER_RECHECK_MS. A row with a future
+ *               not_before waits in the delayed set until then.
+ * Idempotence:  a job whose row is not 'queued' (sent, taken by another worker, swept, a duplicate
+ *               job, a stalled job run again) completes at once with outcome 'notQueued'. A worker
+ *               killed between the claim and the record leaves the row 'sending'; the relay fails
+ *               it as unknown_outcome after 5 minutes and never resends (deliveries.repository.ts).
+ * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
+ */
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
+import type { Db } from '../db/database';
+import { claimDelivery, nextQueuedDelivery, recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
+import type { Logger } from '../logging/logger';
+import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundResult, type Queues } from './queues';
+
+/** The senders this process has; a channel without one has no outbound worker. */
+export type ChannelSenders = Partial<Record<PlatformChannel, ChannelSender>>;
+
+export interface OutboundDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly queues: Queues;
+  readonly pauser: ChannelPauser;
+  readonly now?: () => Date;
+}
+
+export type OutboundProcessor = (job: Job<OutboundJob, OutboundResult>, token?: string) => Promise<OutboundResult>;
+
+/** A retryable platform failure: thrown so that BullMQ schedules the next attempt. */
+export class RetryableSendError extends Error {
+  constructor(readonly failure: SendFailure) {
+    super(`retryable send failure ${failure.code}: ${failure.message}`);
+    this.name = 'RetryableSendError';
+  }
+}
+
+/**
+ * A platform that keeps answering 429 would keep a job forever (a rate-limited retry costs no
+ * attempt); past this many claims of one row, a 429 counts as an ordinary retryable failure.
+ */
+export const MAX_RATE_LIMITED_CLAIMS = 40;
+
+/**
+ * A message behind an older one to the same member is normally woken as soon as that one
+ * finishes; it also looks again after this long, in case the wake-up was missed.
+ */
+export const ORDER_RECHECK_MS = 1_000;
+
+/** The send mode of a reply (DESIGN.md "Delivery policy"), when the row names none. */
+export const REPLY_MODES: Readonly<Record<PlatformChannel, SendMode>> = {
+  messenger: { channel: 'messenger', messagingType: 'RESPONSE' },
+  zalo: { channel: 'zalo', kind: 'cs' },
+};
+
+const sendModeSchema = z.union([
+  z.object({
+    channel: z.literal('messenger'),
+    messagingType: z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']),
+    tag: z.enum(['CONFIRMED_EVENT_UPDATE', 'ACCOUNT_UPDATE', 'HUMAN_AGENT', 'POST_PURCHASE_UPDATE']).optional(),
+  }),
+  z.object({ channel: z.literal('zalo'), kind: z.literal('cs') }),
+  z.object({ channel: z.literal('zalo'), kind: z.literal('template'), templateId: z.string().min(1), templateData: z.record(z.string(), z.string()) }),
+]);
+
+/** The row's send mode for `channel`, or null when it is not valid JSON of a SendMode of that channel. */
+export function parseSendMode(stored: string | null, channel: PlatformChannel): SendMode | null {
+  if (stored === null) return REPLY_MODES[channel];
+  let json: unknown;
+  try {
+    json = JSON.parse(stored);
+  } catch {
+    return null;
+  }
+  const parsed = sendModeSchema.safeParse(json);
+  if (!parsed.success || parsed.data.channel !== channel) return null;
+  return parsed.data;
+}
+
+const RECORD_RETRY_DELAYS_MS = [0, 250, 1_000];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDeps): OutboundProcessor {
+  const channel = sender.channel;
+  const queue = outboundQueueOf(deps.queues, channel);
+  const now = deps.now ?? (() => new Date());
+  const { db, logger } = deps;
+
+  /**
+   * Records an outcome, trying a few times (after a send, losing the record would turn it into
+   * unknown_outcome); then, unless the row goes back to the queue, wakes the member's next message.
+   */
+  async function record(claimed: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
+    const deliveryId = claimed.id;
+    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
+      if (delay > 0) await sleep(delay);
+      try {
+        if (!(await recordOutcome(db, deliveryId, outcome))) {
+          logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
+        }
+        if (outcome.kind !== 'requeued') await wakeNext(claimed);
+        return;
+      } catch (err) {
+        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
+          const messageIds = outcome.kind === 'sent' ? outcome.messageIds : undefined;
+          logger.error({ err, deliveryId, outcome: outcome.kind, messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Promotes the job of the member's next queued message, if it is waiting its turn (best effort: it rechecks on its own). */
+  async function wakeNext(claimed: ClaimedDelivery): Promise<void> {
+    try {
+      const next = await nextQueuedDelivery(db, claimed.identityId, claimed.id);
+      if (next === null) return;
+      const job = await queue.getJob(outboundJobId(next));
+      if (job && (await job.isDelayed())) await job.promote();
+    } catch (err) {
+      logger.debug({ err, deliveryId: claimed.id }, 'outbound: could not wake the next message; it rechecks on its own');
+    }
+  }
+
+  async function onFailure(job: Job<OutboundJob, OutboundResult>, claimed: ClaimedDelivery, failure: SendFailure, sentBeforeFailure: readonly string[]): Promise<OutboundResult> {
+    const id = claimed.id;
+    const sentParts = [...claimed.sentParts, ...sentBeforeFailure];
+    const error = { code: failure.code, message: failure.message, ...(sentParts.length > 0 ? { sentParts } : {}) };
+    const fields = { deliveryId: id, channel, code: failure.code, attempt: job.attemptsMade + 1, claims: claimed.attempts };
+    switch (failure.kind) {
+      case 'windowClosed':
+        await record(claimed, { kind: 'deferred', ...error });
+        logger.info(fields, 'outbound: the platform says the messaging window is closed; deferred');
+        return { outcome: 'deferred' };
+      case 'unreachable':
+        await record(claimed, { kind: 'unreachable', ...error });
+        logger.info(fields, 'outbound: recipient unreachable; identity marked unreachable');
+        return { outcome: 'unreachable' };
+      case 'badRequest':
+        await record(claimed, { kind: 'failed', ...error });
+        logger.error({ ...fields, reason: failure.message }, 'outbound: the platform rejected our message as malformed; failed, not retried');
+        return { outcome: 'failed' };
+      case 'badToken':
+        // The row first: if Redis fails us now, the job retries and meets the bad token again.
+        await record(claimed, { kind: 'requeued', ...error });
+        await deps.pauser.pause(channel, failure);
+        throw Worker.RateLimitError();
+      case 'retryable': {
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0 && claimed.attempts < MAX_RATE_LIMITED_CLAIMS) {
+          await record(claimed, { kind: 'requeued', ...error });
+          await queue.rateLimit(failure.retryAfterMs);
+          logger.warn({ ...fields, retryAfterMs: failure.retryAfterMs }, 'outbound: rate limited by the platform; the channel waits, no attempt used');
+          throw Worker.RateLimitError();
+        }
+        const attempts = job.opts.attempts ?? 1;
+        if (job.attemptsMade + 1 >= attempts) {
+          await record(claimed, { kind: 'failed', ...error });
+          throw new UnrecoverableError(`gave up after ${attempts} attempts; last: ${failure.code}: ${failure.message}`);
+        }
+        await record(claimed, { kind: 'requeued', ...error });
+        throw new RetryableSendError(failure);
+      }
+    }
+  }
+
+  return async (job, token) => {
+    const claim = await claimDelivery(db, job.data.deliveryId);
+    if (claim.kind === 'notQueued') {
+      logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
+      return { outcome: 'notQueued' };
+    }
+    if (claim.kind !== 'claimed') {
+      // Wait without using an attempt: until it is due, or (behind an older message to the same
+      // member) until that one finishes and wakes this job, at the latest ORDER_RECHECK_MS.
+      const until = claim.kind === 'notDue' ? claim.notBefore.getTime() : Date.now() + ORDER_RECHECK_MS;
+      await job.moveToDelayed(until, token);
+      throw new DelayedError();
+    }
+    const claimed = claim.delivery;
+    const id = claimed.id;
+    if (claimed.channel !== channel) {
+      await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
+      logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
+      return { outcome: 'failed' };
+    }
+    if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
+      await record(claimed, { kind: 'expired' });
+      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
+      return { outcome: 'expired' };
+    }
+    if (claimed.reachability === 'unreachable') {
+      await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
+      logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
+      return { outcome: 'skipped' };
+    }
+    const mode = parseSendMode(claimed.sendMode, channel);
+    if (!mode) {
+      await record(claimed, { kind: 'failed', code: 'bad_send_mode', message: `not a ${channel} send mode` });
+      logger.error({ deliveryId: id, channel }, 'outbound: the stored send mode is not valid for the channel; failed');
+      return { outcome: 'failed' };
+    }
+
+    let result;
+    const resume = claimed.sentParts.length;
+    try {
+      result = await sender.send(claimed.platformUserId, claimed.message, mode, { ref: String(id), ...(resume > 0 ? { skipParts: resume } : {}) });
+    } catch (err) {
+      // The port never throws; if a sender does, the request may have reached the platform.
+      await record(claimed, { kind: 'failed', code: UNKNOWN_OUTCOME, message: `the sender threw: ${err instanceof Error ? err.message : String(err)}` });
+      logger.error({ err, deliveryId: id, channel }, 'outbound: the sender threw; outcome unknown, not resent');
+      return { outcome: 'failed' };
+    }
+    if (result.ok) {
+      await record(claimed, { kind: 'sent', messageIds: [...claimed.sentParts, ...result.messageIds] });
+      logger.debug({ deliveryId: id, channel, messages: result.messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+      return { outcome: 'sent' };
+    }
+    return onFailure(job, claimed, result.failure, result.sentMessageIds ?? []);
+  };
+}
+
+/**
+ * Pauses a channel's outbound queue when its token is bad, once: the first caller pauses and
+ * raises the ALERT; callers at the same moment (the other jobs in flight) wait for it, and later
+ * ones find the queue paused and only note it. A paused queue keeps every job; workers stop
+ * fetching from it, in every process, until `resumeChannel`.
+ */
+export interface ChannelPauser {
+  pause(channel: PlatformChannel, failure: SendFailure): Promise<void>;
+}
+
+export function createChannelPauser(queues: Queues, logger: Logger): ChannelPauser {
+  const pausing = new Map<PlatformChannel, Promise<void>>();
+  return {
+    pause(channel, failure) {
+      const inFlight = pausing.get(channel);
+      if (inFlight) return inFlight;
+      const queue = outboundQueueOf(queues, channel);
+      const done = (async () => {
+        if (await queue.isPaused()) {
+          logger.warn({ channel, code: failure.code }, 'outbound: bad token again while the channel is paused');
+          return;
+        }
+        await queue.pause();
+        logger.error(
+          { alert: 'channel_bad_token', channel, code: failure.code, reason: failure.message, queue: queue.name },
+          `ALERT: the ${channel} token is invalid; ${channel} sends are paused and their deliveries kept queued until an operator fixes the token and resumes the channel`,
+        );
+      })().finally(() => pausing.delete(channel));
+      pausing.set(channel, done);
+      return done;
+    },
+  };
+}
+
+/**
+ * For operators, once the channel's token is fixed: resumes its outbound queue; the jobs it kept
+ * run in their order. Returns false when it was not paused.
+ */
+export async function resumeChannel(queues: Queues, channel: PlatformChannel, logger: Logger): Promise<boolean> {
+  const queue = outboundQueueOf(queues, channel);
+  if (!(await queue.isPaused())) return false;
+  await queue.resume();
+  logger.info({ channel, queue: queue.name }, `outbound: ${channel} sends resumed`);
+  return true;
+}

@@ -1,0 +1,92 @@
+import type { JobsOptions } from 'bullmq';
+import type { PlatformChannel } from '../channels/channel';
+import type { Db } from '../db/database';
+import { findDeliveryRoutes } from '../domain/deliveries/deliveries.repository';
+import type { Outbox } from '../domain/deliveries/outbox';
+import type { Logger } from '../logging/logger';
+import { OUTBOUND_JOB_NAME, PLATFORM_CHANNELS, outboundJobId, outboundQueueOf, type OutboundJob, type Queues } from './queues';
+
+export interface BullMqOutboxDeps {
+  readonly db: Db;
+  readonly queues: Queues;
+  readonly logger: Logger;
+  /** Merged over the queue's defaults for every job added (tests shorten the backoff). */
+  readonly jobOptions?: JobsOptions;
+}
+
+/** The Outbox on BullMQ, plus what only the relay needs. */
+export interface BullMqOutbox extends Outbox {
+  /**
+   * For deliveries of `channel` that are 'queued' in the database: adds a job for each that has
+   * none, or whose job already finished (it completed while the row was not queued, or failed for
+   * reasons other than the send). A job waiting, delayed or active is left alone. Returns how many
+   * jobs were added.
+   */
+  restore(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<number>;
+}
+
+// addBulk in chunks keeps each Redis call short (LIBRARIES.md B7: 1,000 jobs in well under 0.1 s).
+const ADD_CHUNK = 1_000;
+
+interface PendingJob {
+  readonly id: number;
+  readonly delayMs: number;
+}
+
+/**
+ * Routes each delivery to its channel's queue, as a job with id `d<deliveryId>`: adding the same
+ * delivery twice while its job exists is a no-op, so callers and the relay may enqueue freely.
+ */
+export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
+  const known = new Set<string>(PLATFORM_CHANNELS);
+
+  async function add(channel: PlatformChannel, jobs: readonly PendingJob[]): Promise<void> {
+    const queue = outboundQueueOf(deps.queues, channel);
+    for (let i = 0; i < jobs.length; i += ADD_CHUNK) {
+      await queue.addBulk(
+        jobs.slice(i, i + ADD_CHUNK).map((j) => ({
+          name: OUTBOUND_JOB_NAME,
+          data: { deliveryId: j.id } satisfies OutboundJob,
+          opts: { ...deps.jobOptions, jobId: outboundJobId(j.id), ...(j.delayMs > 0 ? { delay: j.delayMs } : {}) },
+        })),
+      );
+    }
+  }
+
+  return {
+    async enqueue(deliveryIds) {
+      if (deliveryIds.length === 0) return;
+      const routes = await findDeliveryRoutes(deps.db, deliveryIds);
+      const now = Date.now();
+      const byChannel = new Map<PlatformChannel, PendingJob[]>();
+      for (const route of routes) {
+        if (!known.has(route.channel)) {
+          deps.logger.warn({ deliveryId: route.id, channel: route.channel }, 'outbox: no outbound queue for this channel; the delivery stays queued');
+          continue;
+        }
+        const channel = route.channel as PlatformChannel;
+        const list = byChannel.get(channel) ?? [];
+        list.push({ id: route.id, delayMs: route.notBefore ? route.notBefore.getTime() - now : 0 });
+        byChannel.set(channel, list);
+      }
+      if (routes.length < deliveryIds.length) {
+        deps.logger.warn({ asked: deliveryIds.length, found: routes.length }, 'outbox: some deliveries do not exist (enqueued before their transaction committed?)');
+      }
+      for (const [channel, jobs] of byChannel) await add(channel, jobs);
+    },
+
+    async restore(channel, deliveryIds) {
+      if (deliveryIds.length === 0) return 0;
+      const queue = outboundQueueOf(deps.queues, channel);
+      const states = await Promise.all(deliveryIds.map((id) => queue.getJobState(outboundJobId(id))));
+      const missing: PendingJob[] = [];
+      for (const [i, id] of deliveryIds.entries()) {
+        const state = states[i];
+        if (state === 'completed' || state === 'failed') await queue.remove(outboundJobId(id));
+        if (state === 'unknown' || state === 'completed' || state === 'failed') missing.push({ id, delayMs: 0 });
+      }
+      await add(channel, missing);
+      return missing.length;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import { UNKNOWN_OUTCOME } from '../../../src/domain/deliveries/deliveries.repository';
+import { JOB_OPTIONS, OUTBOX_RELAY_DEFAULTS, OUTBOX_RELAY_JOB_NAME, outboundJobId, type OutboxRelayResult } from '../../../src/jobs/queues';
+import { ensureSchedulers, OUTBOX_RELAY_SCHEDULER_ID } from '../../../src/jobs/schedules';
+import { FakeSender } from '../../helpers/fake-sender';
+import { captureLogs } from '../../helpers/logs';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
+import { OutboundHarness, age, createDeliveries, createIdentity, deliveryRow, statuses, until } from './harness';
+
+const MINUTE_MS = 60_000;
+
+describe('the outbox relay', () => {
+  const logs = captureLogs();
+  let t: TestDatabase;
+  let h: OutboundHarness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  beforeEach(() => {
+    h = new OutboundHarness(t.db, logs.logger);
+  });
+
+  afterEach(async () => {
+    await h.close();
+    await t.db.deleteFrom('deliveries').execute();
+    await t.db.deleteFrom('channel_identities').execute();
+  });
+
+  async function runRelay(): Promise<OutboxRelayResult> {
+    const job = await h.queues.outboxRelay.add(OUTBOX_RELAY_JOB_NAME, { ...OUTBOX_RELAY_DEFAULTS });
+    await until('the relay job', async () => (await h.queues.outboxRelay.getJobState(job.id!)) === 'completed');
+    return (await h.queues.outboxRelay.getJob(job.id!))!.returnvalue;
+  }
+
+  async function setStatus(ids: readonly number[], status: 'sending' | 'queued'): Promise<void> {
+    await t.db
+      .updateTable('deliveries')
+      .set({ status, attempts: status === 'sending' ? 1 : 0 })
+      .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
+      .execute();
+  }
+
+  it('When a queued row lost its job, then the relay enqueues it again; rows with a live job get no second one; stale sends fail as unknown_outcome and are never resent', async () => {
+    const zaloUser = await createIdentity(t.db, 'zalo');
+    // Phase 1: a job that completes while its row is deferred (as when the policy holds a message
+    // back), so the job is kept as completed when the row is queued again later.
+    const [flushed] = await createDeliveries(t.db, zaloUser, 1, { status: 'deferred' });
+    const first = new FakeSender('zalo');
+    h.start({ zalo: first });
+    await h.outbox.enqueue([flushed!]);
+    await until('the job of the deferred row to complete', async () => (await h.queues.outboundZalo.getJobState(outboundJobId(flushed!))) === 'completed');
+    await h.stopWorkers();
+    expect(first.calls).toHaveLength(0);
+
+    // Phase 2: no sending worker. Build each case.
+    const [lost] = await createDeliveries(t.db, zaloUser, 1);
+    await h.outbox.enqueue([lost!]);
+    expect(await h.queues.outboundZalo.remove(outboundJobId(lost!))).toBe(1);
+    const [waiting] = await createDeliveries(t.db, zaloUser, 1);
+    await h.outbox.enqueue([waiting!]);
+    await setStatus([flushed!], 'queued');
+    const [fresh] = await createDeliveries(t.db, zaloUser, 1);
+    const [staleSend, liveSend] = await createDeliveries(t.db, zaloUser, 2);
+    await setStatus([staleSend!, liveSend!], 'sending');
+    await age(t.db, [lost!, waiting!, flushed!], MINUTE_MS);
+    await age(t.db, [staleSend!], 10 * MINUTE_MS);
+    await age(t.db, [liveSend!], MINUTE_MS);
+    h.start({});
+
+    const result = await runRelay();
+
+    expect(result).toEqual({ requeued: 2, unknownOutcome: 1, pausedChannels: [] });
+    expect(await h.queues.outboundZalo.getJobState(outboundJobId(lost!))).toBe('waiting');
+    expect(await h.queues.outboundZalo.getJobState(outboundJobId(flushed!))).toBe('waiting');
+    expect(await h.queues.outboundZalo.getJobState(outboundJobId(fresh!))).toBe('unknown');
+    expect(await h.queues.outboundZalo.getJobCounts('waiting')).toEqual({ waiting: 3 });
+    expect(await deliveryRow(t.db, staleSend!)).toMatchObject({ status: 'failed', error_code: UNKNOWN_OUTCOME });
+    expect((await deliveryRow(t.db, liveSend!)).status).toBe('sending');
+    const warned = logs.lines().find((l) => l.msg === 'outbox relay: sends interrupted mid-flight failed as unknown_outcome (not resent)');
+    expect(warned).toMatchObject({ count: 1, deliveryIds: [staleSend] });
+
+    // Phase 3: a sending worker. Each queued row goes once; neither 'sending' row is sent.
+    await h.stopWorkers();
+    const zalo = new FakeSender('zalo');
+    h.start({ zalo });
+    await until('the queued rows to be sent', async () => (await statuses(t.db, [lost!, waiting!, flushed!])).every((s) => s === 'sent'));
+    await h.idle('zalo');
+    expect(zalo.calls).toHaveLength(3);
+    const sentTexts = zalo.calls.map((c) => c.message.text);
+    expect(new Set(sentTexts).size).toBe(3);
+    expect((await deliveryRow(t.db, fresh!)).status).toBe('queued');
+    expect(await statuses(t.db, [staleSend!, liveSend!])).toEqual(['failed', 'sending']);
+
+    // The relay run again finds nothing to do: no row is resent.
+    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: [] });
+    await h.idle('zalo');
+    expect(zalo.calls).toHaveLength(3);
+  });
+
+  it('When a channel is paused, then the relay leaves its rows alone and reports it', async () => {
+    const [id] = await createDeliveries(t.db, await createIdentity(t.db, 'messenger'), 1);
+    await age(t.db, [id!], MINUTE_MS);
+    await h.queues.outboundMessenger.pause();
+    h.start({});
+
+    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: ['messenger'] });
+    expect(await h.queues.outboundMessenger.getJobState(outboundJobId(id!))).toBe('unknown');
+
+    await h.queues.outboundMessenger.resume();
+    expect(await runRelay()).toEqual({ requeued: 1, unknownOutcome: 0, pausedChannels: [] });
+  });
+
+  it('When schedulers are ensured twice, then one relay scheduler runs every 30 s with its full template', async () => {
+    await ensureSchedulers(h.queues, 'Asia/Ho_Chi_Minh');
+    await ensureSchedulers(h.queues, 'Asia/Ho_Chi_Minh');
+
+    const schedulers = await h.queues.outboxRelay.getJobSchedulers();
+    expect(schedulers.map((s) => s.id ?? s.key)).toEqual([OUTBOX_RELAY_SCHEDULER_ID]);
+    const scheduler = await h.queues.outboxRelay.getJobScheduler(OUTBOX_RELAY_SCHEDULER_ID);
+    expect(scheduler).toMatchObject({ every: 30_000 });
+    expect(scheduler?.template?.data).toEqual(OUTBOX_RELAY_DEFAULTS);
+    expect(scheduler?.template?.opts).toMatchObject(JOB_OPTIONS['outbox-relay']);
+    expect(OUTBOX_RELAY_DEFAULTS).toEqual({ queuedStaleAfterMs: 30_000, sendingStaleAfterMs: 5 * MINUTE_MS });
+  });
+});

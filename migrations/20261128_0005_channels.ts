@@ -20,9 +20,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema.alterTable('inbound_events').addColumn('dead_at', 'timestamptz').execute();
   await db.schema.alterTable('inbound_events').addColumn('replayed_at', 'timestamptz').execute();
+
+  // The outbox relay looks for rows left queued or sending; the partial index keeps that scan small.
+  await db.schema
+    .createIndex('deliveries_unfinished_updated_idx')
+    .on('deliveries')
+    .column('updated_at')
+    .where(sql.ref('status'), 'in', sql`('queued', 'sending')`)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('deliveries_unfinished_updated_idx').execute();
   await db.schema.alterTable('inbound_events').dropColumn('replayed_at').execute();
   await db.schema.alterTable('inbound_events').dropColumn('dead_at').execute();
   await db.schema.alterTable('channel_identities').dropColumn('account_id').execute();

@@ -9,6 +9,11 @@ export interface MountedRouter {
   /** Where it is mounted, e.g. `/webhooks` or `/` for the health probes. */
   readonly path: string;
   readonly router: Router | RequestHandler;
+  /**
+   * Mounted before the JSON and form parsers: the router reads the body itself (webhooks verify
+   * signatures over the exact bytes, before anything parses them).
+   */
+  readonly ownsBody?: boolean;
 }
 
 export interface HttpAppDeps {
@@ -44,9 +49,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     if (isDraining()) res.setHeader('Connection', 'close');
     next();
   });
+  for (const { path, router } of deps.routers.filter((r) => r.ownsBody)) app.use(path, router);
   app.use(express.json({ limit, verify: keepRawBody }));
   app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
-  for (const { path, router } of deps.routers) app.use(path, router);
+  for (const { path, router } of deps.routers.filter((r) => !r.ownsBody)) app.use(path, router);
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

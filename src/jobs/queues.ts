@@ -1,5 +1,6 @@
 import { Queue, type DefaultJobOptions, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PlatformChannel } from '../channels/channel';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -7,10 +8,27 @@ import type { Logger } from '../logging/logger';
  * never personal data: BullMQ stores job data in clear text in Redis.
  */
 export const QUEUE_NAMES = {
+  turns: 'turns',
   housekeeping: 'housekeeping',
+  outboxRelay: 'outbox-relay',
+  outboundZalo: 'outbound-zalo',
+  outboundMessenger: 'outbound-messenger',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * A trigger to run a conversation's pending turns (the events themselves are in `inbound_events`).
+ * Deduplicated per conversation: at most one running and one waiting, never two at once.
+ */
+export interface TurnsJob {
+  readonly conversationKey: string;
+}
+
+export interface TurnsResult {
+  readonly processed: number;
+  readonly dead: number;
+}
 
 /** Daily maintenance of the database. */
 export interface HousekeepingJob {
@@ -27,26 +45,117 @@ export interface HousekeepingResult {
   readonly stoppedEarly: boolean;
 }
 
+/**
+ * One message to one member: the `deliveries` row holds everything (payload, mode, recipient);
+ * the job only says which row. One queue per channel, so a Zalo 429 or a bad Zalo token pauses
+ * Zalo only (LIBRARIES.md B5).
+ */
+export interface OutboundJob {
+  readonly deliveryId: number;
+}
+
+/** What the outbound job did with its delivery (the row says the same; this is for logs and metrics). */
+export type OutboundOutcome = 'sent' | 'deferred' | 'unreachable' | 'failed' | 'skipped' | 'expired' | 'notQueued';
+
+export interface OutboundResult {
+  readonly outcome: OutboundOutcome;
+}
+
+/** Every 30 s: re-enqueue deliveries whose job went missing; fail sends interrupted mid-flight. */
+export interface OutboxRelayJob {
+  /** A row 'queued' (and due) for longer than this gets its job back if it has none. */
+  readonly queuedStaleAfterMs: number;
+  /** A row 'sending' for longer than this is failed as unknown_outcome, never resent. */
+  readonly sendingStaleAfterMs: number;
+}
+
+export interface OutboxRelayResult {
+  /** Jobs added back for rows that had none. */
+  readonly requeued: number;
+  /** Rows failed as unknown_outcome. */
+  readonly unknownOutcome: number;
+  /** Channels whose queue is paused (bad token): their rows keep their jobs and were not checked. */
+  readonly pausedChannels: readonly PlatformChannel[];
+}
+
 export const HOUSEKEEPING_JOB_NAME = 'housekeeping';
 export const INBOUND_RETENTION_DAYS = 30;
+export const OUTBOUND_JOB_NAME = 'send';
+export const OUTBOX_RELAY_JOB_NAME = 'outbox-relay';
+export const OUTBOX_RELAY_EVERY_MS = 30_000;
+export const OUTBOX_RELAY_DEFAULTS: OutboxRelayJob = { queuedStaleAfterMs: 30_000, sendingStaleAfterMs: 5 * 60_000 };
+
+/** The platform channels, each with its own outbound queue. */
+export const PLATFORM_CHANNELS: readonly PlatformChannel[] = ['zalo', 'messenger'];
+
+export const OUTBOUND_QUEUE_NAMES = {
+  zalo: QUEUE_NAMES.outboundZalo,
+  messenger: QUEUE_NAMES.outboundMessenger,
+} as const satisfies Record<PlatformChannel, QueueName>;
+
+/**
+ * The job id of a delivery's send: while a job with this id exists in any state, adding it again
+ * is ignored (LIBRARIES.md B4), which makes enqueueing idempotent. BullMQ reserves ids that are
+ * '0' or start with '0:', hence the letter.
+ */
+export function outboundJobId(deliveryId: number): string {
+  return `d${deliveryId}`;
+}
 
 const DAY_SECONDS = 86_400;
+
+const OUTBOUND_OPTIONS: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 3_000, jitter: 0.5 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * DAY_SECONDS },
+};
 
 /**
  * Per queue job options. BullMQ keeps finished jobs forever unless told (LIBRARIES.md B10), and
  * a job scheduler's template replaces these wholesale, so schedules.ts passes them in full.
  */
 export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSchedulerTemplateOptions } = {
+  // A failing turn retries with backoff while later events of its conversation wait; the turn
+  // pipeline dead-letters an event after its own attempt count, so the job needs headroom.
+  turns: {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.3 },
+    removeOnComplete: { age: 600, count: 1_000 },
+    removeOnFail: { age: 7 * DAY_SECONDS },
+  },
   housekeeping: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 60_000 },
     removeOnComplete: { age: 30 * DAY_SECONDS, count: 60 },
     removeOnFail: { age: 30 * DAY_SECONDS },
   },
+  // Every tick replaces the last; a failed one is simply run again by the next tick.
+  'outbox-relay': {
+    attempts: 1,
+    removeOnComplete: { age: DAY_SECONDS, count: 100 },
+    removeOnFail: { age: 7 * DAY_SECONDS, count: 1_000 },
+  },
+  // Sends: 8 attempts, 3 s doubling with jitter (about 6 minutes in all) for retryable errors; a
+  // 429 with a retry-after pauses the queue instead and costs no attempt. The row, not the job, is
+  // the record of a send, so finished jobs are kept only for a while (B10).
+  'outbound-zalo': { ...OUTBOUND_OPTIONS },
+  'outbound-messenger': { ...OUTBOUND_OPTIONS },
 };
 
+export type OutboundQueue = Queue<OutboundJob, OutboundResult>;
+
 export interface Queues {
+  readonly turns: Queue<TurnsJob, TurnsResult>;
   readonly housekeeping: Queue<HousekeepingJob, HousekeepingResult>;
+  readonly outboxRelay: Queue<OutboxRelayJob, OutboxRelayResult>;
+  readonly outboundZalo: OutboundQueue;
+  readonly outboundMessenger: OutboundQueue;
+}
+
+/** The outbound queue of a channel. */
+export function outboundQueueOf(queues: Queues, channel: PlatformChannel): OutboundQueue {
+  return channel === 'zalo' ? queues.outboundZalo : queues.outboundMessenger;
 }
 
 /**
@@ -60,11 +169,38 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     prefix,
     defaultJobOptions: JOB_OPTIONS.housekeeping,
   });
-  const queues: Queues = { housekeeping };
+  const outboxRelay = new Queue<OutboxRelayJob, OutboxRelayResult>(QUEUE_NAMES.outboxRelay, {
+    connection,
+    prefix,
+    defaultJobOptions: JOB_OPTIONS['outbox-relay'],
+  });
+  const outbound = (name: QueueName) => new Queue<OutboundJob, OutboundResult>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+  const queues: Queues = {
+    turns: new Queue<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, { connection, prefix, defaultJobOptions: JOB_OPTIONS.turns }),
+    housekeeping,
+    outboxRelay,
+    outboundZalo: outbound(QUEUE_NAMES.outboundZalo),
+    outboundMessenger: outbound(QUEUE_NAMES.outboundMessenger),
+  };
   for (const queue of allQueues(queues)) {
     queue.on('error', (err) => logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue: queue.name }, 'queue error'));
   }
   return queues;
+}
+
+/**
+ * Queues a drain of each conversation: one job per conversation at a time (`keepLastIfActive`
+ * keeps one more behind a running one), so turns of a conversation never run in parallel.
+ */
+export async function triggerTurns(queues: Pick<Queues, 'turns'>, conversationKeys: readonly string[]): Promise<void> {
+  if (conversationKeys.length === 0) return;
+  await queues.turns.addBulk(
+    conversationKeys.map((conversationKey) => ({
+      name: 'drain',
+      data: { conversationKey },
+      opts: { deduplication: { id: `turns:${conversationKey}`, keepLastIfActive: true } },
+    })),
+  );
 }
 
 /** Every queue, for what treats them alike (error logging, closing, scheduler cleanup). */

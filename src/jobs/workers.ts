@@ -1,10 +1,41 @@
-import { Worker, type Job, type Processor } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
 import { runWithLogContext } from '../logging/log-context';
 import type { Logger } from '../logging/logger';
+import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
-import { QUEUE_NAMES, isConnectionError, type HousekeepingJob, type HousekeepingResult } from './queues';
+import { createTurnsProcessor } from './turns.processor';
+import { createBullMqOutbox } from './outbox.bullmq';
+import { createOutboxRelayProcessor } from './outbox-relay.processor';
+import { createChannelPauser, createOutboundProcessor, type ChannelSenders } from './outbound.processor';
+import {
+  OUTBOUND_QUEUE_NAMES,
+  PLATFORM_CHANNELS,
+  QUEUE_NAMES,
+  isConnectionError,
+  type HousekeepingJob,
+  type HousekeepingResult,
+  type OutboundJob,
+  type OutboundResult,
+  type OutboxRelayJob,
+  type OutboxRelayResult,
+  type Queues,
+  type TurnsJob,
+  type TurnsResult,
+  triggerTurns,
+} from './queues';
+
+/** What the outbound workers and the outbox relay need. */
+export interface OutboundWorkerDeps {
+  /** The producers' side: the relay enqueues; a send pauses or rate-limits its channel's queue. */
+  readonly queues: Queues;
+  /** A channel without a sender gets no worker: its deliveries stay queued (a warning at start). */
+  readonly senders: ChannelSenders;
+  /** Each channel's limit (ZALO_SENDS_PER_SECOND, MESSENGER_SENDS_PER_SECOND), shared by all its workers. */
+  readonly sendsPerSecond: Readonly<Record<PlatformChannel, number>>;
+}
 
 export interface WorkerDeps {
   readonly db: Db;
@@ -12,12 +43,43 @@ export interface WorkerDeps {
   /** A connection with `maxRetriesPerRequest: null`: workers wait out a Redis restart instead of failing jobs. */
   readonly connection: Redis;
   readonly prefix: string;
+  /** Outbound deliveries and their relay; without it this process runs housekeeping only. */
+  readonly outbound?: OutboundWorkerDeps;
+  /** Inbound turns; without it this process runs no conversations. */
+  readonly turns?: TurnsWorkerDeps;
+}
+
+export interface TurnsWorkerDeps {
+  readonly pipeline: TurnPipelineDeps;
+  readonly queues: Pick<Queues, 'turns'>;
+}
+
+/**
+ * Turns are short transactions (a few queries and a dialog step), so many conversations run at
+ * once; the database pool must be at least this large. A turn never holds the event loop for
+ * long, and one that stalls (its worker died) runs again from a rolled-back transaction.
+ */
+export const TURNS_WORKER_OPTIONS = { concurrency: 16, lockDuration: 20_000, stalledInterval: 5_000 } as const;
+
+/**
+ * Outbound sends are I/O bound (one HTTP call each), so many run at once; the lock is short so
+ * that a job whose worker died is noticed within about 20 s (LIBRARIES.md B8). A send never holds
+ * the event loop, so a false stall is not a risk; and a stalled send that had claimed its row is
+ * not sent again (the row is no longer 'queued').
+ */
+export const OUTBOUND_WORKER_OPTIONS = { concurrency: 20, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+
+/** True when BullMQ will not run the job again after this error. */
+function isFinalFailure(job: Job, err: unknown): boolean {
+  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 /**
  * Wraps a processor so that every line logged while it runs carries the job id and queue, and
  * so that failures are logged where the context still holds (Worker events fire outside it).
  * The wrapper declares `signal` so BullMQ hands processors an AbortSignal for cancellation.
+ * A job put back by a rate limit or delayed until its turn is not a failure (debug); one that
+ * will be retried is a warning; only the last failure is an error.
  */
 function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<D, R>): Processor<D, R> {
   return (job: Job<D, R>, token?: string, signal?: AbortSignal) =>
@@ -29,14 +91,19 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
         logger.info({ jobName: job.name, ms: Date.now() - started }, 'job completed');
         return result;
       } catch (err) {
-        logger.error({ err, jobName: job.name, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ms: Date.now() - started }, 'job failed');
+        const fields = { jobName: job.name, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ms: Date.now() - started };
+        if (err instanceof RateLimitError) logger.debug(fields, 'job put back: queue rate-limited or paused');
+        else if (err instanceof DelayedError) logger.debug(fields, 'job delayed: not its turn yet');
+        else if (isFinalFailure(job, err)) logger.error({ err, ...fields }, 'job failed');
+        else logger.warn({ err, ...fields }, 'job failed; will retry');
         throw err;
       }
     });
 }
 
-function createWorker<D, R>(queue: string, processor: Processor<D, R>, deps: WorkerDeps, concurrency: number): Worker<D, R> {
+function createWorker<D, R>(queue: string, processor: Processor<D, R>, deps: WorkerDeps, concurrency: number, options: Partial<WorkerOptions> = {}): Worker<D, R> {
   const worker = new Worker<D, R>(queue, inJobContext(queue, deps.logger, processor), {
+    ...options,
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency,
@@ -44,6 +111,29 @@ function createWorker<D, R>(queue: string, processor: Processor<D, R>, deps: Wor
   worker.on('error', (err) => deps.logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue }, 'worker error'));
   worker.on('stalled', (jobId) => deps.logger.warn({ jobId, queue }, 'job stalled: its worker died or blocked; it will run again'));
   return worker;
+}
+
+/** The relay, and one outbound worker per channel that has a sender. */
+function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): Worker[] {
+  const { db, logger } = deps;
+  const outbox = createBullMqOutbox({ db, queues: outbound.queues, logger });
+  const relay = createWorker<OutboxRelayJob, OutboxRelayResult>(QUEUE_NAMES.outboxRelay, createOutboxRelayProcessor({ db, logger, queues: outbound.queues, outbox }), deps, 1);
+  const workers: Worker[] = [relay as unknown as Worker];
+  const pauser = createChannelPauser(outbound.queues, logger);
+  for (const channel of PLATFORM_CHANNELS) {
+    const sender = outbound.senders[channel];
+    if (!sender) {
+      logger.warn({ channel }, `outbound: no ${channel} sender configured; ${channel} deliveries stay queued until one is`);
+      continue;
+    }
+    const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser }), deps, concurrency, {
+      ...options,
+      limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
+    });
+    workers.push(worker as unknown as Worker);
+  }
+  return workers;
 }
 
 /** Starts a Worker for every queue this process consumes. */
@@ -54,5 +144,13 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     deps,
     1,
   );
-  return [housekeeping as unknown as Worker];
+  const workers: Worker[] = [housekeeping as unknown as Worker];
+  if (deps.turns) {
+    const { queues, pipeline } = deps.turns;
+    const { concurrency, ...options } = TURNS_WORKER_OPTIONS;
+    const processor = createTurnsProcessor(pipeline, (key) => triggerTurns(queues, [key]));
+    workers.push(createWorker<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, processor, deps, concurrency, options) as unknown as Worker);
+  }
+  if (deps.outbound) workers.push(...startOutboundWorkers(deps, deps.outbound));
+  return workers;
 }

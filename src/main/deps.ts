@@ -3,9 +3,13 @@ import { sql } from 'kysely';
 import type { Config, Role } from '../config/config';
 import { createDb, type Db } from '../db/database';
 import type { MountedRouter } from '../http/app';
+import type { WebhookIntake } from '../bot/inbound-intake';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
+import { createSiteRouter } from '../http/site.routes';
+import { createWebhookRouter } from '../http/webhooks.routes';
 import { createQueues, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
+import type { Channels } from './channels';
 import { createRedis } from './redis';
 
 /** Everything long-lived that the process builds once and closes once. */
@@ -35,7 +39,8 @@ export function runsWorkers(role: Role): boolean {
  * Later issues add channel clients, adapters and services here, one line each.
  */
 export function buildDeps(config: Config, role: Role, logger: Logger): Deps {
-  const db = createDb(config.databaseUrl, { applicationName: `vung-xanh-${role}` });
+  // Workers run many turns and sends at once, each holding a connection for a short transaction.
+  const db = createDb(config.databaseUrl, { applicationName: `vung-xanh-${role}`, maxConnections: runsWorkers(role) ? 40 : 20 });
   const redis = createRedis(config.redisUrl, 'producer', logger);
   const workerRedis = runsWorkers(role) ? createRedis(config.redisUrl, 'worker', logger) : undefined;
   const queues = createQueues(redis, config.queuePrefix, logger);
@@ -51,9 +56,20 @@ export function readinessChecks(deps: Pick<Deps, 'db' | 'redis'>): Record<'postg
 }
 
 /**
- * Every router the HTTP role serves, in mounting order. Later capabilities (webhooks, admin, api,
- * simulator) add one line each here; the app factory stays as it is.
+ * Every router the HTTP role serves, in mounting order: the webhooks read their own raw bodies;
+ * the simulator (when on) stands in for the platforms; the health probes and the home page.
  */
-export function httpRouters(deps: Deps, isDraining: () => boolean): MountedRouter[] {
-  return [{ path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) }];
+export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntake, isDraining: () => boolean): MountedRouter[] {
+  const webhooks = createWebhookRouter({
+    webhooks: channels.webhooks,
+    intake,
+    logger: deps.logger,
+    verifyMessengerSubscription: (query) => channels.verifyMessengerSubscription(query as Record<string, unknown>),
+  });
+  return [
+    { path: '/webhooks', router: webhooks, ownsBody: true },
+    ...(channels.simulator?.routers ?? []),
+    { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
+    { path: '/', router: createSiteRouter({ zaloSiteVerification: deps.config.zalo.siteVerification, simulator: channels.simulator !== undefined }) },
+  ];
 }

@@ -8,6 +8,8 @@ import { allQueues } from '../jobs/queues';
 import { ensureSchedulers } from '../jobs/schedules';
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
+import { buildChannels, type Channels } from './channels';
+import { buildConversations, type Conversations } from './conversations';
 import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps';
 import { closeRedis, describeRedisUrl, waitForRedis } from './redis';
 import { runShutdown, type ShutdownOutcome, type ShutdownStep } from './shutdown';
@@ -83,9 +85,17 @@ async function closeWorker(worker: Worker): Promise<void> {
 }
 
 /** In order: what takes new work, then what work writes to, then the connections under both. */
-function shutdownPhases(deps: Deps, server: Server | undefined, workers: readonly Worker[]): ShutdownStep[][] {
+function shutdownPhases(
+  deps: Deps,
+  server: Server | undefined,
+  workers: readonly Worker[],
+  channels: Channels | undefined,
+  conversations: Conversations | undefined,
+): ShutdownStep[][] {
   const intake: ShutdownStep[] = workers.map((w) => ({ name: `worker ${w.name}`, close: () => closeWorker(w) }));
   if (server) intake.unshift({ name: 'http server', close: () => closeServer(server) });
+  // The pages' open event streams would hold the server open until the deadline.
+  if (channels?.simulator) intake.unshift({ name: 'simulator streams', close: () => channels.simulator!.close() });
   const queues: ShutdownStep[] = allQueues(deps.queues).map((q) => ({ name: `queue ${q.name}`, close: () => q.close() }));
   const connections: ShutdownStep[] = [
     { name: 'redis (producer)', close: () => closeRedis(deps.redis) },
@@ -93,7 +103,10 @@ function shutdownPhases(deps: Deps, server: Server | undefined, workers: readonl
   ];
   const workerRedis = deps.workerRedis;
   if (workerRedis) connections.push({ name: 'redis (worker)', close: () => closeRedis(workerRedis) });
-  return [intake, queues, connections];
+  const clients: ShutdownStep[] = [];
+  if (conversations) clients.push({ name: 'profile fetches', close: () => conversations.profiles.drain() });
+  if (channels) clients.push({ name: 'channel clients', close: () => channels.close() });
+  return [intake, [...queues, ...clients], connections];
 }
 
 /**
@@ -114,26 +127,52 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
   let server: Server | undefined;
   let workers: Worker[] = [];
 
+  let channels: Channels | undefined;
+  let conversations: Conversations | undefined;
+
   try {
     await prepareDatabase(deps);
     await waitForRedis(deps.redis, REDIS_STARTUP_TIMEOUT_MS).catch((error: unknown) => {
       throw new StartupError(`Cannot reach Redis at ${describeRedisUrl(config.redisUrl)}: ${describeError(error)}. Is it running, and is REDIS_URL right?`, error);
     });
-    if (runsWorkers(role) && deps.workerRedis) {
-      await ensureSchedulers(deps.queues, config.timezone);
-      workers = startWorkers({ db: deps.db, logger, connection: deps.workerRedis, prefix: config.queuePrefix });
-    }
+    // The port is taken first: the simulator's stand-ins live on it, and the channel clients are
+    // built pointing there. Until the app is ready the server answers 503.
+    let selfPort = config.port;
     if (runsApi(role)) {
-      const isDraining = () => draining;
-      const app = createHttpApp({ logger, routers: httpRouters(deps, isDraining), isDraining });
-      const candidate = createServer(app);
-      const port = await listen(candidate, config.port);
+      const candidate = createServer((_req, res) => {
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":{"code":"DEPENDENCY_UNAVAILABLE","message":"starting"}}');
+      });
+      selfPort = await listen(candidate, config.port);
       server = candidate;
       server.on('error', (err) => logger.error({ err }, 'http server error'));
-      logger.info({ port }, `listening on port ${port}`);
+    }
+    channels = buildChannels({ config, db: deps.db, redis: deps.redis, logger, selfBaseUrl: () => `http://127.0.0.1:${selfPort}` });
+    if (channels.simulated.length > 0) logger.info({ channels: channels.simulated }, 'simulator on: these channels are stood in by /simulator');
+    conversations = buildConversations({ config, db: deps.db, logger, queues: deps.queues, channels });
+    if (runsWorkers(role) && deps.workerRedis) {
+      await ensureSchedulers(deps.queues, config.timezone);
+      workers = startWorkers({
+        db: deps.db,
+        logger,
+        connection: deps.workerRedis,
+        prefix: config.queuePrefix,
+        turns: { pipeline: conversations.pipeline, queues: deps.queues },
+        outbound: {
+          queues: deps.queues,
+          senders: channels.senders,
+          sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
+        },
+      });
+    }
+    if (server) {
+      const isDraining = () => draining;
+      const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining });
+      server.removeAllListeners('request');
+      server.on('request', app);
+      logger.info({ port: selfPort }, `listening on port ${selfPort}`);
     }
   } catch (error) {
-    await runShutdown(shutdownPhases(deps, server, workers), logger, timeoutMs);
+    await runShutdown(shutdownPhases(deps, server, workers, channels, conversations), logger, timeoutMs);
     throw error;
   }
 
@@ -150,7 +189,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
         const stopAt = Date.now();
         draining = true;
         logger.info({ reason }, 'shutting down');
-        const outcome = await runShutdown(shutdownPhases(deps, server, workers), logger, timeoutMs);
+        const outcome = await runShutdown(shutdownPhases(deps, server, workers, channels, conversations), logger, timeoutMs);
         if (outcome.pending.length === 0) logger.info({ ms: Date.now() - stopAt, failed: outcome.failed }, 'stopped');
         return outcome;
       })();

@@ -85,10 +85,15 @@ export function zonedMidnight(year: number, month: number, day: number, timeZone
   return new Date(wall - Math.min(...offsets) * MINUTE_MS);
 }
 
+/** The calendar day `instant` falls on in `timeZone`. */
+export function localDayOf(instant: Date, timeZone: string): LocalDay {
+  const wall = new Date(wallClockMs(instant, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+}
+
 /** The calendar day `instant` falls on in `timeZone`, as YYYY-MM-DD. */
 export function localDateOf(instant: Date, timeZone: string): string {
-  const wall = new Date(wallClockMs(instant, timeZone));
-  return formatIsoDay({ year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() });
+  return formatIsoDay(localDayOf(instant, timeZone));
 }
 
 /** The calendar day `days` after `day` (negative goes back). */

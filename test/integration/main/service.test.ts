@@ -1,3 +1,4 @@
+import { migrationNames } from '../../../src/db/migrate';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -108,11 +109,14 @@ describe('the service process', () => {
       const worker = start({ DATABASE_URL: testDatabaseUrl(name), ROLE: 'worker' });
       const [apiStarted, workerStarted] = await Promise.all([api, worker].map((s) => s.waitForLog((l) => l.msg === 'started')));
       expect(apiStarted).toMatchObject({ role: 'api', workers: [] });
-      expect(workerStarted).toMatchObject({ role: 'worker', workers: [QUEUE_NAMES.housekeeping] });
+      expect(workerStarted).toMatchObject({ role: 'worker' });
+      expect(workerStarted?.workers).toEqual(
+        expect.arrayContaining([QUEUE_NAMES.turns, QUEUE_NAMES.housekeeping, QUEUE_NAMES.outboxRelay, QUEUE_NAMES.outboundZalo, QUEUE_NAMES.outboundMessenger]),
+      );
       expect(workerStarted?.port).toBeUndefined();
 
       const applied = [api, worker].flatMap((s) => s.lines.filter((l) => Array.isArray(l.applied)).flatMap((l) => l.applied as string[]));
-      expect(applied.sort()).toEqual(['20261128_0001_org', '20261128_0002_plans_waves', '20261128_0003_content_delivery', '20261128_0004_runtime']);
+      expect(applied.sort()).toEqual(migrationNames());
       const ready = await fetch(`http://127.0.0.1:${apiStarted!.port as number}/readyz`);
       expect(ready.status).toBe(200);
 

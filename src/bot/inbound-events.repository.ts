@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import { conversationKeyOf, type InboundEvent } from '../channels/channel';
+import type { Db, Tx } from '../db/database';
+import type { InboundEventsTable } from '../db/types';
+import type { Selectable } from 'kysely';
+
+export type InboundEventRow = Selectable<InboundEventsTable>;
+
+/**
+ * Records events once (unique per channel × event key) in one statement; returns the
+ * conversation keys of every event of the batch, new or already known, so the caller can make
+ * sure each conversation is drained (a redelivery after a lost enqueue must still be processed).
+ */
+export async function recordInboundEvents(db: Db, events: readonly InboundEvent[]): Promise<{ inserted: number }> {
+  if (events.length === 0) return { inserted: 0 };
+  const rows = events.map((event) => ({
+    channel: event.channel,
+    event_key: event.eventKey,
+    conversation_key: conversationKeyOf(event),
+    kind: event.kind,
+    platform_ts: event.platformTs,
+    payload: JSON.stringify(event),
+  }));
+  const result = await db
+    .insertInto('inbound_events')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['channel', 'event_key']).doNothing())
+    .executeTakeFirst();
+  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) };
+}
+
+const PENDING = ['received', 'failed'] as const;
+
+/** The conversation's next event to process, in the platform's order. */
+export async function nextPendingEvent(db: Db | Tx, conversationKey: string): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('inbound_events')
+    .select('id')
+    .where('conversation_key', '=', conversationKey)
+    .where('status', 'in', [...PENDING])
+    .orderBy('platform_ts')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Serialises turns of one conversation across processes for the rest of the transaction. */
+export async function lockConversation(tx: Tx, conversationKey: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${conversationKey}, 0))`.execute(tx);
+}
+
+/** Locks the event row if it is still pending; undefined when another turn already took it. */
+export async function claimPendingEvent(tx: Tx, id: number): Promise<InboundEventRow | undefined> {
+  return tx.selectFrom('inbound_events').selectAll().where('id', '=', id).where('status', 'in', [...PENDING]).forUpdate().executeTakeFirst();
+}
+
+export async function markEventDone(tx: Tx, id: number, status: 'processed' | 'ignored'): Promise<void> {
+  await tx.updateTable('inbound_events').set({ status, processed_at: sql<Date>`now()`, last_error: null }).where('id', '=', id).execute();
+}
+
+/** Counts a failed attempt outside the rolled-back turn; returns the attempts so far. */
+export async function recordEventFailure(db: Db, id: number, error: string): Promise<number> {
+  const row = await db
+    .updateTable('inbound_events')
+    .set({ status: 'failed', attempts: sql<number>`attempts + 1`, last_error: error.slice(0, 2000) })
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirst();
+  return row?.attempts ?? 0;
+}
+
+export async function markEventDead(db: Db | Tx, id: number): Promise<void> {
+  await db.updateTable('inbound_events').set({ status: 'dead', dead_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/** Conversations with events left pending longer than `olderThanMs` (a lost trigger, a crash). */
+export async function conversationsWithStalePending(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select('conversation_key')
+    .distinct()
+    .where('status', 'in', [...PENDING])
+    .where('received_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.conversation_key);
+}
+
+export interface DeadEventSummary {
+  readonly id: number;
+  readonly channel: string;
+  readonly conversationKey: string;
+  readonly kind: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly deadAt: Date | null;
+}
+
+export async function listDeadEvents(db: Db, limit: number): Promise<DeadEventSummary[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(['id', 'channel', 'conversation_key', 'kind', 'attempts', 'last_error', 'dead_at'])
+    .where('status', '=', 'dead')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, channel: r.channel, conversationKey: r.conversation_key, kind: r.kind, attempts: r.attempts, lastError: r.last_error, deadAt: r.dead_at }));
+}
+
+/** Puts dead events back in line (attempts reset); returns their conversations to drain. */
+export async function reviveDeadEvents(db: Db, ids: readonly number[] | 'all'): Promise<string[]> {
+  let query = db
+    .updateTable('inbound_events')
+    .set({ status: 'received', attempts: 0, replayed_at: sql<Date>`now()`, dead_at: null })
+    .where('status', '=', 'dead');
+  if (ids !== 'all') query = query.where('id', 'in', ids.length > 0 ? [...ids] : [-1]);
+  const rows = await query.returning('conversation_key').execute();
+  return [...new Set(rows.map((r) => r.conversation_key))];
+}

@@ -1,0 +1,65 @@
+import type { ChannelSender, InboundEvent, PlatformChannel } from '../channels/channel';
+import type { Db } from '../db/database';
+import { recordProfile, type IdentityRecord } from '../domain/identities/identities.repository';
+import type { Logger } from '../logging/logger';
+
+export interface ProfileRefresherDeps {
+  readonly db: Db;
+  readonly senders: Partial<Record<PlatformChannel, ChannelSender>>;
+  readonly logger: Logger;
+  /** A display name older than this is fetched again. */
+  readonly refreshAfterMs?: number;
+  readonly timeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+export interface ProfileRefresher {
+  /** Fetches the member's display name in the background when it is missing or old; never throws, never blocks the turn. */
+  afterTurn(identity: IdentityRecord, event: InboundEvent): void;
+  /** Waits for the fetches under way (shutdown, tests). */
+  drain(): Promise<void>;
+}
+
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+/**
+ * Display names come from the platform's profile endpoint once, then rarely: a failure (the
+ * platform refuses, times out) is recorded as a fetch without a name, so it is not retried on
+ * every message.
+ */
+export function createProfileRefresher(deps: ProfileRefresherDeps): ProfileRefresher {
+  const inFlight = new Map<string, Promise<void>>();
+  const refreshAfter = deps.refreshAfterMs ?? THIRTY_DAYS_MS;
+  const timeoutMs = deps.timeoutMs ?? 3_000;
+  const now = deps.now ?? (() => new Date());
+
+  async function fetchAndRecord(identity: IdentityRecord, sender: ChannelSender, userId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      const profile = await Promise.race([sender.fetchProfile(userId).catch(() => null), timeout]);
+      await recordProfile(deps.db, identity.id, profile?.displayName ?? identity.displayName);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    afterTurn(identity, event) {
+      if (event.kind === 'unfollow' || event.kind === 'delivered' || event.kind === 'read') return;
+      const fetchedAt = identity.profileFetchedAt?.getTime();
+      if (fetchedAt !== undefined && now().getTime() - fetchedAt < refreshAfter) return;
+      const sender = deps.senders[event.channel];
+      if (!sender || inFlight.has(identity.id)) return;
+      const work = fetchAndRecord(identity, sender, event.userId)
+        .catch((err: unknown) => deps.logger.debug({ err, channel: event.channel }, 'profile not fetched'))
+        .finally(() => inFlight.delete(identity.id));
+      inFlight.set(identity.id, work);
+    },
+    async drain() {
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}

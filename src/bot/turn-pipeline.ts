@@ -1,0 +1,143 @@
+import type { Db, Tx } from '../db/database';
+import type { InboundEvent, InboundReceiptEvent, PlatformChannel } from '../channels/channel';
+import type { OutboundMessage } from '../domain/shared/outbound-message';
+import { touchIdentity, type IdentityRecord } from '../domain/identities/identities.repository';
+import type { Logger } from '../logging/logger';
+import { activityFromEvent } from './activity-mapping';
+import {
+  claimPendingEvent,
+  lockConversation,
+  markEventDead,
+  markEventDone,
+  nextPendingEvent,
+  recordEventFailure,
+} from './inbound-events.repository';
+import { CollectingSink, type PlatformBotAdapter } from './platform-bot.adapter';
+import { StateConflictError } from './postgres-storage';
+import { runInTurnTransaction } from './turn-scope';
+import type { VungXanhBot } from './vung-xanh.bot';
+
+/** Writes a turn's replies as deliveries in its transaction; returns their ids for the outbox. */
+export type ReplyRecorder = (tx: Tx, identityId: string, keyPrefix: string, messages: readonly OutboundMessage[]) => Promise<number[]>;
+/** Applies a delivery or read receipt to the deliveries it concerns. */
+export type ReceiptRecorder = (tx: Tx, identityId: string, receipt: InboundReceiptEvent) => Promise<void>;
+/** Hands committed deliveries to the outbound queues. */
+export type DeliveryEnqueuer = (deliveryIds: readonly number[]) => Promise<void>;
+
+export interface TurnPipelineDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly bot: VungXanhBot;
+  readonly adapters: Partial<Record<PlatformChannel, PlatformBotAdapter>>;
+  readonly recordReplies: ReplyRecorder;
+  readonly recordReceipt: ReceiptRecorder;
+  readonly enqueueDeliveries: DeliveryEnqueuer;
+  /** Called after a turn commits for the identity it touched (profile refresh); must not throw. */
+  readonly afterTurn?: (identity: IdentityRecord, event: InboundEvent) => void;
+  /** A turn failing this many times is dead-lettered and the member gets an apology. */
+  readonly maxAttempts: number;
+  readonly apology: OutboundMessage;
+}
+
+export interface DrainOutcome {
+  readonly processed: number;
+  readonly dead: number;
+}
+
+/** An error a retry of the same turn is expected to get past (another writer won a race). */
+const CONFLICT_RETRIES = 3;
+
+function isMemberAction(event: InboundEvent): boolean {
+  return event.kind === 'message' || event.kind === 'follow' || event.kind === 'sharedInfo';
+}
+
+type TurnResult = { readonly identity: IdentityRecord; readonly event: InboundEvent; readonly deliveryIds: number[] } | undefined;
+
+async function runTurn(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<TurnResult> {
+  return deps.db.transaction().execute(async (tx) => {
+    await lockConversation(tx, conversationKey);
+    const row = await claimPendingEvent(tx, eventId);
+    if (!row) return undefined;
+    const event = row.payload as unknown as InboundEvent;
+    const identity = await touchIdentity(tx, {
+      channel: event.channel,
+      platformUserId: event.userId,
+      accountId: event.accountId,
+      actedAt: isMemberAction(event) ? new Date(event.platformTs) : null,
+      ...(event.kind === 'follow' ? { followState: 'following' as const } : event.kind === 'unfollow' ? { followState: 'unfollowed' as const } : {}),
+    });
+    let deliveryIds: number[] = [];
+    if (event.kind === 'delivered' || event.kind === 'read') {
+      await deps.recordReceipt(tx, identity.id, event);
+    } else if (event.kind === 'staffReply') {
+      deps.logger.info({ eventId, channel: event.channel }, 'staff replied from the platform inbox');
+    } else {
+      const adapter = deps.adapters[event.channel];
+      const activity = activityFromEvent(event);
+      if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
+      if (activity) {
+        const sink = new CollectingSink();
+        await runInTurnTransaction(tx, () => adapter.processActivity(activity, sink, (context) => deps.bot.onTurn(context)));
+        deliveryIds = await deps.recordReplies(tx, identity.id, `reply:${row.id}`, sink.messages);
+      }
+    }
+    await markEventDone(tx, row.id, 'processed');
+    return { identity, event, deliveryIds };
+  });
+}
+
+async function runTurnRetryingConflicts(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<TurnResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runTurn(deps, conversationKey, eventId);
+    } catch (error) {
+      if (!(error instanceof StateConflictError) || attempt >= CONFLICT_RETRIES) throw error;
+      deps.logger.warn({ eventId, attempt }, 'dialog state changed under the turn; running it again on fresh state');
+    }
+  }
+}
+
+async function deadLetter(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<void> {
+  const ids = await deps.db.transaction().execute(async (tx) => {
+    await markEventDead(tx, eventId);
+    const row = await tx.selectFrom('inbound_events').select('payload').where('id', '=', eventId).executeTakeFirstOrThrow();
+    const event = row.payload as unknown as InboundEvent;
+    if (event.kind !== 'message' && event.kind !== 'sharedInfo') return [];
+    const identity = await touchIdentity(tx, { channel: event.channel, platformUserId: event.userId, accountId: event.accountId, actedAt: null });
+    return deps.recordReplies(tx, identity.id, `apology:${eventId}`, [deps.apology]);
+  });
+  deps.logger.error({ eventId, conversationKey }, 'inbound event dead-lettered after repeated failures; the member was sent an apology');
+  await deps.enqueueDeliveries(ids);
+}
+
+/**
+ * Processes a conversation's pending events one by one in the platform's order, each turn in
+ * one transaction (see turn-scope.ts). A failing turn is counted; below `maxAttempts` the error
+ * propagates so the job retries with backoff and later events wait (order is kept); at
+ * `maxAttempts` the event is dead-lettered, the member is told, and the conversation moves on.
+ */
+export async function drainConversation(deps: TurnPipelineDeps, conversationKey: string, maxTurns = 200): Promise<DrainOutcome> {
+  let processed = 0;
+  let dead = 0;
+  for (let turns = 0; turns < maxTurns; turns += 1) {
+    const next = await nextPendingEvent(deps.db, conversationKey);
+    if (!next) break;
+    let result: TurnResult;
+    try {
+      result = await runTurnRetryingConflicts(deps, conversationKey, next.id);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = await recordEventFailure(deps.db, next.id, message);
+      deps.logger.warn({ err: error, eventId: next.id, attempts }, 'turn failed');
+      if (attempts < deps.maxAttempts) throw error;
+      await deadLetter(deps, conversationKey, next.id);
+      dead += 1;
+      continue;
+    }
+    if (!result) continue;
+    processed += 1;
+    await deps.enqueueDeliveries(result.deliveryIds);
+    deps.afterTurn?.(result.identity, result.event);
+  }
+  return { processed, dead };
+}

@@ -1,0 +1,67 @@
+import {
+  ChoicePrompt,
+  ComponentDialog,
+  ListStyle,
+  WaterfallDialog,
+  type Choice,
+  type DialogTurnResult,
+  type FoundChoice,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Db } from '../db/database';
+import { addDays, localDayOf } from '../domain/shared/time';
+import { listCurrentAndUpcomingWaves } from '../domain/waves/waves.repository';
+import { turnDb } from '../bot/turn-scope';
+import { MENU, TEXT, waveDates, waveLines } from './messages.vi';
+
+export const MAIN_MENU_DIALOG = 'mainMenu';
+const MENU_PROMPT = 'mainMenu.choice';
+const STEPS = 'mainMenu.steps';
+const UPCOMING_DAYS = 30;
+const MAX_WAVES_LISTED = 5;
+
+export interface MainMenuDeps {
+  readonly db: Db;
+  readonly timeZone: string;
+  readonly now?: () => Date;
+}
+
+const MENU_CHOICES: Choice[] = Object.values(MENU).map((entry) => ({ value: entry.value, action: { type: 'imBack', title: entry.title, value: entry.value }, synonyms: [entry.title, ...entry.synonyms] }));
+
+/**
+ * The menu every conversation starts from. Choices go out as suggested actions: quick replies on
+ * Messenger, numbered lines on Zalo (where the member answers with the number).
+ */
+export class MainMenuDialog extends ComponentDialog {
+  constructor(private readonly deps: MainMenuDeps) {
+    super(MAIN_MENU_DIALOG);
+    this.addDialog(new ChoicePrompt(MENU_PROMPT, undefined, 'vi-VN'));
+    this.addDialog(new WaterfallDialog(STEPS, [this.askStep.bind(this), this.answerStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(MENU_PROMPT, {
+      prompt: TEXT.menuPrompt,
+      retryPrompt: TEXT.menuRetry,
+      choices: MENU_CHOICES,
+      style: ListStyle.suggestedAction,
+    });
+  }
+
+  private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const picked = (step.result as FoundChoice).value;
+    if (picked === MENU.currentWaves.value) await step.context.sendActivity(await this.describeWaves());
+    else await step.context.sendActivity(TEXT.help);
+    return step.endDialog();
+  }
+
+  private async describeWaves(): Promise<string> {
+    const now = this.deps.now?.() ?? new Date();
+    const waves = await listCurrentAndUpcomingWaves(turnDb(this.deps.db), now, UPCOMING_DAYS, MAX_WAVES_LISTED);
+    if (waves.length === 0) return TEXT.noCurrentWaves;
+    const tz = this.deps.timeZone;
+    const lines = waves.map((w, i) => waveLines(i + 1, w.title, waveDates(localDayOf(w.startsAt, tz), addDays(localDayOf(w.endsAt, tz), -1)), w.hashtags));
+    return `${TEXT.currentWavesIntro}\n\n${lines.join('\n\n')}`;
+  }
+}

@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/database';
+import type { ChannelId, FollowState } from '../../db/types';
+
+export interface IdentityTouch {
+  readonly channel: ChannelId;
+  readonly platformUserId: string;
+  readonly accountId: string;
+  /** When the member acted (the platform's stamp); null for events that are not the member's action. */
+  readonly actedAt: Date | null;
+  readonly followState?: FollowState;
+}
+
+export interface IdentityRecord {
+  readonly id: string;
+  readonly memberId: string | null;
+  readonly displayName: string | null;
+  readonly profileFetchedAt: Date | null;
+}
+
+/**
+ * Creates or updates the identity an event came from: the window clock (`last_inbound_at`)
+ * only moves forward, a member action reopens a window the platform had closed, and a follow
+ * makes an unreachable identity reachable again.
+ */
+export async function touchIdentity(db: Db | Tx, touch: IdentityTouch): Promise<IdentityRecord> {
+  const acted = touch.actedAt;
+  const row = await db
+    .insertInto('channel_identities')
+    .values({
+      channel: touch.channel,
+      platform_user_id: touch.platformUserId,
+      account_id: touch.accountId,
+      last_inbound_at: acted,
+      follow_state: touch.followState ?? 'unknown',
+    })
+    .onConflict((oc) =>
+      oc.columns(['channel', 'platform_user_id']).doUpdateSet((eb) => ({
+        account_id: eb.ref('excluded.account_id'),
+        last_inbound_at: acted === null ? eb.ref('channel_identities.last_inbound_at') : sql<Date>`greatest(channel_identities.last_inbound_at, excluded.last_inbound_at)`,
+        window_closed_at: acted === null ? eb.ref('channel_identities.window_closed_at') : sql<Date | null>`case when channel_identities.window_closed_at < excluded.last_inbound_at then null else channel_identities.window_closed_at end`,
+        follow_state: touch.followState ? eb.ref('excluded.follow_state') : eb.ref('channel_identities.follow_state'),
+        reachability: touch.followState === 'following' || acted !== null ? sql<'reachable'>`'reachable'` : eb.ref('channel_identities.reachability'),
+        unreachable_reason: touch.followState === 'following' || acted !== null ? sql<null>`null` : eb.ref('channel_identities.unreachable_reason'),
+        updated_at: sql<Date>`now()`,
+      })),
+    )
+    .returning(['id', 'member_id', 'display_name', 'profile_fetched_at'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, memberId: row.member_id, displayName: row.display_name, profileFetchedAt: row.profile_fetched_at };
+}
+
+export async function recordProfile(db: Db, identityId: string, displayName: string | null): Promise<void> {
+  await db
+    .updateTable('channel_identities')
+    .set({ display_name: displayName, profile_fetched_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', identityId)
+    .execute();
+}
+
+export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUserId: string): Promise<IdentityRecord | undefined> {
+  const row = await db
+    .selectFrom('channel_identities')
+    .select(['id', 'member_id', 'display_name', 'profile_fetched_at'])
+    .where('channel', '=', channel)
+    .where('platform_user_id', '=', platformUserId)
+    .executeTakeFirst();
+  return row && { id: row.id, memberId: row.member_id, displayName: row.display_name, profileFetchedAt: row.profile_fetched_at };
+}

@@ -1,0 +1,61 @@
+import { createInboundIntake, type WebhookIntake } from '../bot/inbound-intake';
+import { createProfileRefresher, type ProfileRefresher } from '../bot/profile-refresher';
+import type { ReceiptRecorder, ReplyRecorder, TurnPipelineDeps } from '../bot/turn-pipeline';
+import { VungXanhBot } from '../bot/vung-xanh.bot';
+import type { Config } from '../config/config';
+import type { Db } from '../db/database';
+import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
+import { TEXT } from '../dialogs/messages.vi';
+import { createBullMqOutbox } from '../jobs/outbox.bullmq';
+import { triggerTurns, type Queues } from '../jobs/queues';
+import type { Logger } from '../logging/logger';
+import type { Channels } from './channels';
+
+/** A turn that fails this many times is dead-lettered (staff can replay it) and the member gets an apology. */
+export const MAX_TURN_ATTEMPTS = 5;
+
+export interface Conversations {
+  /** What the webhooks hand verified events to. */
+  readonly intake: WebhookIntake;
+  /** What the turns worker runs. */
+  readonly pipeline: TurnPipelineDeps;
+  readonly profiles: ProfileRefresher;
+}
+
+/** Wires the conversation side: the bot, the turn pipeline around it, and the webhook intake. */
+export function buildConversations(deps: { config: Config; db: Db; logger: Logger; queues: Queues; channels: Channels }): Conversations {
+  const { db, logger, queues, channels } = deps;
+  const outbox = createBullMqOutbox({ db, queues, logger });
+  const profiles = createProfileRefresher({ db, senders: channels.senders, logger });
+
+  const recordReplies: ReplyRecorder = async (tx, identityId, keyPrefix, messages) => {
+    const inserted = await insertDeliveries(
+      tx,
+      messages.map((message, index) => ({ identityId, purpose: 'reply' as const, idempotencyKey: `${keyPrefix}:${index}`, message })),
+    );
+    return inserted.map((d) => d.id);
+  };
+  const recordDeliveryReceipt: ReceiptRecorder = async (tx, identityId, receipt) => {
+    await recordReceipt(tx, {
+      identityId,
+      kind: receipt.kind,
+      messageIds: receipt.messageIds,
+      ...(receipt.watermark === undefined ? {} : { watermark: new Date(receipt.watermark) }),
+      at: new Date(receipt.platformTs),
+    });
+  };
+
+  const pipeline: TurnPipelineDeps = {
+    db,
+    logger,
+    bot: new VungXanhBot({ db, timeZone: deps.config.timezone }),
+    adapters: channels.adapters,
+    recordReplies,
+    recordReceipt: recordDeliveryReceipt,
+    enqueueDeliveries: (ids) => outbox.enqueue(ids),
+    afterTurn: (identity, event) => profiles.afterTurn(identity, event),
+    maxAttempts: MAX_TURN_ATTEMPTS,
+    apology: { text: TEXT.apology },
+  };
+  return { intake: createInboundIntake(db, (keys) => triggerTurns(queues, keys)), pipeline, profiles };
+}

@@ -22,8 +22,14 @@ export interface Channels {
   readonly simulated: readonly PlatformChannel[];
   readonly simulator: Simulator | undefined;
   readonly verifyMessengerSubscription: (query: Record<string, unknown>) => { ok: true; challenge: string } | { ok: false };
+  /** Sets the Page's Get Started button and greeting (Messenger shows neither until they are set). */
+  setUpProfiles(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The payload of Messenger's Get Started button; the bot greets and shows the menu on it. */
+export const GET_STARTED_PAYLOAD = 'GET_STARTED';
+const MESSENGER_GREETING = 'Chào bạn! Đây là kênh “Vùng Xanh” của Đoàn Thanh niên: cùng tham gia các đợt hoạt động và lan tỏa điều tốt đẹp trên mạng nhé.';
 
 export interface ChannelsDeps {
   readonly config: Config;
@@ -69,6 +75,7 @@ export function buildChannels(deps: ChannelsDeps): Channels {
     if (tokens instanceof ZaloTokenManager) closers.push(() => tokens.close());
   }
 
+  let messengerClient: MessengerClient | undefined;
   const messengerSim = !config.messenger.configured && simulator ? simulator.credentials.messenger : undefined;
   if (config.messenger.configured || messengerSim) {
     if (messengerSim) simulated.push('messenger');
@@ -80,6 +87,7 @@ export function buildChannels(deps: ChannelsDeps): Channels {
       logger,
     });
     senders.messenger = new MessengerSender(client);
+    messengerClient = client;
     closers.push(() => client.close());
   }
 
@@ -91,6 +99,15 @@ export function buildChannels(deps: ChannelsDeps): Channels {
     simulated,
     simulator,
     verifyMessengerSubscription: (query) => verifyMessengerSubscription(query, verifyToken),
+    async setUpProfiles() {
+      if (!messengerClient) return;
+      const outcome = await messengerClient.setMessengerProfile({
+        get_started: { payload: GET_STARTED_PAYLOAD },
+        greeting: [{ locale: 'default', text: MESSENGER_GREETING }],
+      });
+      if (outcome.ok) logger.info({ channel: 'messenger' }, 'Get Started button and greeting set on the Page');
+      else logger.warn({ channel: 'messenger', code: outcome.failure.code, kind: outcome.failure.kind }, 'could not set the Get Started button; the bot still answers');
+    },
     async close() {
       await simulator?.close();
       await Promise.allSettled(closers.map((close) => close()));

@@ -170,6 +170,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       server.removeAllListeners('request');
       server.on('request', app);
       logger.info({ port: selfPort }, `listening on port ${selfPort}`);
+      // In the background: the Page's profile is a nicety, never a reason not to start.
+      void channels.setUpProfiles().catch((err: unknown) => logger.warn({ err }, 'messenger profile not set'));
     }
   } catch (error) {
     await runShutdown(shutdownPhases(deps, server, workers, channels, conversations), logger, timeoutMs);

@@ -1,4 +1,5 @@
 import type { SendMode } from '../channel';
+import { isHighSurrogate, splitText } from '../text-split';
 import type { OutboundLink, OutboundMessage } from '../../domain/shared/outbound-message';
 import { MESSENGER_METADATA_PREFIX } from './messenger.event';
 import type { MessengerAttachment, MessengerQuickReply, MessengerUrlButton, SendApiRequest } from './messenger.types';
@@ -79,36 +80,9 @@ function buttonTemplate(links: readonly OutboundLink[], text: string | undefined
   return { type: 'template', payload: { template_type: 'button', text: text ?? cutOnWord(listed, MESSENGER_BUTTON_TEXT_LIMIT), buttons } };
 }
 
-/**
- * Splits text into parts of at most `limit` UTF-16 code units (after NFC), never inside a word
- * unless one word is longer than the limit. Prefers, in order, a paragraph break, a line break, a
- * sentence end, then any space, taking the best kind that still fills at least half a part.
- */
+/** Text parts within Messenger's limit (see ../text-split.ts). */
 export function splitMessengerText(text: string, limit: number = MESSENGER_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text.normalize('NFC').trim();
-  while (rest.length > limit) {
-    const cut = cutIndex(rest, limit);
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest !== '') parts.push(rest);
-  return parts;
-}
-
-const BOUNDARIES = [/\n[^\S\n]*\n/g, /\n/g, /(?<=[.!?…]["'”’»)\]]*)\s/g, /\s/g];
-
-function cutIndex(text: string, limit: number): number {
-  const window = text.slice(0, limit + 1);
-  let best = 0;
-  for (const boundary of BOUNDARIES) {
-    let last = 0;
-    for (const match of window.matchAll(boundary)) if (match.index > 0) last = match.index;
-    if (last >= limit / 2) return last;
-    best = Math.max(best, last);
-  }
-  if (best > 0) return best;
-  return isHighSurrogate(text.charCodeAt(limit - 1)) ? limit - 1 : limit;
+  return splitText(text, limit);
 }
 
 /**
@@ -128,9 +102,6 @@ function cutOnWord(text: string, limit: number): string {
   return head.length + 1 <= limit ? `${head}…` : head;
 }
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
 
 function hostOf(url: string): string {
   try {

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../../domain/shared/outbound-message';
-import { splitText } from './zalo.text';
+import { splitText } from '../text-split';
 
 /** "2.000 ký tự" per consultation text (zalo.md §2.2), counted after NFC normalisation. */
 export const ZALO_TEXT_LIMIT = 2_000;
@@ -69,7 +69,7 @@ export function renderZaloTemplate(userId: string, templateId: string, templateD
 }
 
 function renderTexts(message: OutboundMessage): string[] {
-  const pieces = message.text ? splitText(message.text.normalize('NFC'), ZALO_TEXT_LIMIT) : [];
+  const pieces = message.text ? splitText(message.text, ZALO_TEXT_LIMIT) : [];
   const tails: string[] = [];
   if (message.links && message.links.length > 0) {
     tails.push(message.links.map((l) => (l.title.trim() ? `${l.title.trim()}: ${l.url}` : l.url)).join('\n'));

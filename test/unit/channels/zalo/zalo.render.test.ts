@@ -1,5 +1,5 @@
 import { renderZaloMessages, renderZaloTemplate, ZALO_CHOICE_HINT, ZALO_TEXT_LIMIT, type ZaloCsRequest } from '../../../../src/channels/zalo/zalo.render';
-import { splitText } from '../../../../src/channels/zalo/zalo.text';
+import { splitText } from '../../../../src/channels/text-split';
 
 const USER = '246845883529197922';
 const textOf = (r: ZaloCsRequest) => ('text' in r.message ? r.message.text : undefined);

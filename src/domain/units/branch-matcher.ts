@@ -1,5 +1,6 @@
 import type { UnitLevel } from '../../db/types';
 import { matchKey } from '../shared/text';
+import { KIND_PREFIXES, stripPrefix, UNION_PREFIXES } from './branch-words';
 
 /** What the matcher needs of a unit. */
 export interface MatchableUnit {
@@ -15,20 +16,6 @@ export type BranchMatch<U extends MatchableUnit> =
   /** The text names a district or cluster, which members do not belong to directly. */
   | { readonly kind: 'notBranch'; readonly unit: U }
   | { readonly kind: 'notFound' };
-
-// The words staff leave out: the union's own word first ("Đoàn", "Chi đoàn"), then the kind of
-// place ("phường", "trường"). Longest first, compared as match keys.
-const UNION_PREFIXES = ['chi doan co so', 'doan co so', 'lien chi doan', 'chi doan', 'doan tncs ho chi minh', 'doan thanh nien', 'doan'];
-const KIND_PREFIXES = ['thi tran', 'phuong', 'p', 'xa', 'truong', 'cong ty', 'cty', 'co quan'];
-
-function stripPrefix(key: string, prefixes: readonly string[]): { rest: string; words: number } | null {
-  for (const prefix of prefixes) {
-    if (key.startsWith(`${prefix} `) && key.length > prefix.length + 1) {
-      return { rest: key.slice(prefix.length + 1), words: prefix.split(' ').length };
-    }
-  }
-  return null;
-}
 
 /** The keys a name may be written as, each with how many words were left out to get it. */
 function variants(text: string): Map<string, number> {

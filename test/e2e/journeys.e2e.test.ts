@@ -1,0 +1,141 @@
+import { MENU, TEXT } from '../../src/dialogs/messages.vi';
+import { startApp, type AppProcess } from '../helpers/app-process';
+import {
+  botMessages,
+  closeHttp,
+  contentOf,
+  deliveriesOf,
+  labelOf,
+  MESSENGER_MENU_CHIPS,
+  simSeen,
+  simSend,
+  threadOf,
+  until,
+  userIds,
+  waitForBotMessages,
+  ZALO_MENU_TEXT,
+  type Channel,
+} from '../helpers/e2e';
+import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+
+/**
+ * A member's first minutes, on each channel, through the whole running app: the simulator signs
+ * and posts the real webhooks, the app records them, runs the turns in its worker and sends the
+ * replies through its channel clients to the simulator's stand-in of each platform's API.
+ */
+describe('member journeys through the running app', () => {
+  let t: TestDatabase;
+  let app: AppProcess;
+  const prefix = uniqueQueuePrefix();
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await closeHttp();
+    await t?.drop();
+    await deleteQueuePrefix(prefix);
+  });
+
+  afterEach(() => {
+    const problems = app.problems().filter((l) => l.level !== 'warn' || !String(l.msg).startsWith('SESSION_SECRET'));
+    if (problems.length > 0) console.log('app warnings/errors:\n', problems.map((l) => JSON.stringify(l).slice(0, 500)).join('\n'));
+  });
+
+  const identityOf = (channel: Channel, userId: string) =>
+    t.db.selectFrom('channel_identities').selectAll().where('channel', '=', channel).where('platform_user_id', '=', userId).executeTakeFirst();
+
+  const labels = async (channel: Channel, userId: string) => botMessages(await threadOf(app.baseUrl, channel, userId)).map((m) => labelOf(channel, m));
+
+  it('When a Messenger user writes, taps "Trợ giúp" and asks for the menu, then they get the greeting, the menu as quick replies, the help, the menu again; their identity and deliveries are recorded', async () => {
+    const [psid] = userIds('messenger', 1) as [string];
+    const name = 'Nguyễn Văn An';
+    const say = async (action: Parameters<typeof simSend>[4], botCount: number) => {
+      const sent = await simSend(app.baseUrl, 'messenger', psid, name, action);
+      expect(sent.delivered).toBe(true);
+      await waitForBotMessages(app.baseUrl, 'messenger', psid, botCount);
+      return sent;
+    };
+
+    await say({ type: 'text', text: 'xin chào' }, 2);
+    const [greeting, menu] = botMessages(await threadOf(app.baseUrl, 'messenger', psid));
+    expect(contentOf(greeting!)).toMatchObject({ text: TEXT.greeting });
+    expect(contentOf(greeting!).quick_replies).toBeUndefined();
+    expect(contentOf(menu!)).toMatchObject({ text: TEXT.menuPrompt, quick_replies: MESSENGER_MENU_CHIPS });
+
+    await say({ type: 'quickReply', title: MENU.help.title, payload: MENU.help.value }, 3);
+    await say({ type: 'text', text: 'menu' }, 4);
+    const last = await say({ type: 'quickReply', title: MENU.currentWaves.title, payload: MENU.currentWaves.value }, 5);
+    expect(await labels('messenger', psid)).toEqual(['greeting', 'menu', 'help', 'menu', 'waves']);
+    // A fresh database has no waves: the member is told so, politely.
+    expect(contentOf(botMessages(await threadOf(app.baseUrl, 'messenger', psid))[4]!).text).toBe(TEXT.noCurrentWaves);
+
+    // The name comes from the stand-in's profile endpoint, in the background of the first turn.
+    const identity = await until('the display name to be fetched', async () => {
+      const row = await identityOf('messenger', psid);
+      return row?.display_name ? row : undefined;
+    });
+    expect(identity).toMatchObject({ display_name: name, follow_state: 'unknown', reachability: 'reachable' });
+    expect(identity.profile_fetched_at).toBeInstanceOf(Date);
+    // The window clock: the platform's stamp of the member's last message.
+    expect(identity.last_inbound_at?.getTime()).toBe((last.message.content as { timestamp: number }).timestamp);
+
+    // Each bot message at the stand-in is one delivery row; Meta's delivery receipts mark them delivered.
+    const bot = botMessages(await threadOf(app.baseUrl, 'messenger', psid));
+    const rows = await until('every reply to be marked delivered', async () => {
+      const found = await deliveriesOf(t.db, 'messenger', psid);
+      return found.length === 5 && found.every((d) => d.status === 'delivered') ? found : undefined;
+    });
+    expect(rows.map((d) => d.platform_message_id)).toEqual(bot.map((m) => m.id));
+    expect(bot.map((m) => contentOf(m).metadata)).toEqual(rows.map((d) => `vx:${d.id}:1/1`));
+    expect(rows.every((d) => d.delivered_at instanceof Date)).toBe(true);
+
+    const events = await t.db.selectFrom('inbound_events').select(['kind', 'status']).where('conversation_key', '=', `messenger:${psid}`).execute();
+    expect(events.filter((e) => e.kind === 'message')).toHaveLength(4);
+    expect(events.every((e) => e.status === 'processed')).toBe(true);
+  });
+
+  it('When a Zalo user writes, types "2", "menu" and "1", then follows the OA, then they get the numbered menu, the help, the menu, the waves and a greeting again; seen receipts mark the replies read', async () => {
+    const [userId] = userIds('zalo', 1) as [string];
+    const name = 'Trần Thị Bình';
+    const say = async (action: Parameters<typeof simSend>[4], botCount: number) => {
+      const sent = await simSend(app.baseUrl, 'zalo', userId, name, action);
+      expect(sent.delivered).toBe(true);
+      await waitForBotMessages(app.baseUrl, 'zalo', userId, botCount);
+      return sent;
+    };
+
+    await say({ type: 'text', text: 'xin chào' }, 2);
+    const [greeting, menu] = botMessages(await threadOf(app.baseUrl, 'zalo', userId));
+    expect(contentOf(greeting!)).toEqual({ text: TEXT.greeting });
+    expect(contentOf(menu!)).toEqual({ text: ZALO_MENU_TEXT });
+
+    await say({ type: 'text', text: '2' }, 3);
+    await say({ type: 'text', text: 'menu' }, 4);
+    await say({ type: 'text', text: '1' }, 5);
+    const follow = await say({ type: 'follow' }, 7);
+    expect(await labels('zalo', userId)).toEqual(['greeting', 'menu', 'help', 'menu', 'waves', 'greeting', 'menu']);
+    expect(contentOf(botMessages(await threadOf(app.baseUrl, 'zalo', userId))[2]!).text).toBe(TEXT.help);
+
+    const identity = await until('the display name to be fetched', async () => {
+      const row = await identityOf('zalo', userId);
+      return row?.display_name ? row : undefined;
+    });
+    expect(identity).toMatchObject({ display_name: name, follow_state: 'following', reachability: 'reachable', account_id: expect.any(String) });
+    expect(identity.last_inbound_at?.getTime()).toBe(Number((follow.message.content as { timestamp: string }).timestamp));
+
+    // Zalo reports seen messages by msg_id (user_seen_message); a read implies delivered.
+    const bot = botMessages(await threadOf(app.baseUrl, 'zalo', userId));
+    await simSeen(app.baseUrl, 'zalo', userId);
+    const rows = await until('every reply to be marked read', async () => {
+      const found = await deliveriesOf(t.db, 'zalo', userId);
+      return found.length === 7 && found.every((d) => d.status === 'read') ? found : undefined;
+    });
+    expect(rows.map((d) => d.platform_message_id)).toEqual(bot.map((m) => m.id));
+    expect(rows.every((d) => d.read_at instanceof Date)).toBe(true);
+  });
+});

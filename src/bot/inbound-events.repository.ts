@@ -31,27 +31,41 @@ export async function recordInboundEvents(db: Db, events: readonly InboundEvent[
 
 const PENDING = ['received', 'failed'] as const;
 
-/** The conversation's next event to process, in the platform's order. */
-export async function nextPendingEvent(db: Db | Tx, conversationKey: string): Promise<{ id: number } | undefined> {
-  return db
-    .selectFrom('inbound_events')
-    .select('id')
-    .where('conversation_key', '=', conversationKey)
-    .where('status', 'in', [...PENDING])
-    .orderBy('platform_ts')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-}
-
 /** Serialises turns of one conversation across processes for the rest of the transaction. */
 export async function lockConversation(tx: Tx, conversationKey: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${conversationKey}, 0))`.execute(tx);
 }
 
-/** Locks the event row if it is still pending; undefined when another turn already took it. */
-export async function claimPendingEvent(tx: Tx, id: number): Promise<InboundEventRow | undefined> {
-  return tx.selectFrom('inbound_events').selectAll().where('id', '=', id).where('status', 'in', [...PENDING]).forUpdate().executeTakeFirst();
+/**
+ * Locks the conversation's next pending event, in the platform's order, and says whether another
+ * one is pending behind it, in one statement. Call it holding the conversation lock.
+ */
+export async function claimNextPendingEvent(tx: Tx, conversationKey: string): Promise<{ row: InboundEventRow; more: boolean } | undefined> {
+  const found = await tx
+    .selectFrom('inbound_events as e')
+    .selectAll('e')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('inbound_events as o')
+            .select(sql<number>`1`.as('one'))
+            .where('o.conversation_key', '=', conversationKey)
+            .where('o.status', 'in', [...PENDING])
+            .whereRef('o.id', '<>', 'e.id'),
+        )
+        .as('more'),
+    )
+    .where('e.conversation_key', '=', conversationKey)
+    .where('e.status', 'in', [...PENDING])
+    .orderBy('e.platform_ts')
+    .orderBy('e.id')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { more, ...row } = found;
+  return { row, more: Boolean(more) };
 }
 
 export async function markEventDone(tx: Tx, id: number, status: 'processed' | 'ignored'): Promise<void> {

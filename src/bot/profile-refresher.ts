@@ -1,4 +1,5 @@
-import type { ChannelSender, InboundEvent, PlatformChannel } from '../channels/channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelProfile, ChannelSender, InboundEvent, PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
 import { recordProfile, type IdentityRecord } from '../domain/identities/identities.repository';
 import type { Logger } from '../logging/logger';
@@ -21,6 +22,8 @@ export interface ProfileRefresher {
 }
 
 const THIRTY_DAYS_MS = 30 * 86_400_000;
+/** Waits before trying again to record a name while a turn of the member holds its row (about 1.5 s in all). */
+const RECORD_RETRY_MS = [100, 400, 1_000] as const;
 
 /**
  * Display names come from the platform's profile endpoint once, then rarely: a failure (the
@@ -38,12 +41,21 @@ export function createProfileRefresher(deps: ProfileRefresherDeps): ProfileRefre
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), timeoutMs);
     });
+    let profile: ChannelProfile | null;
     try {
-      const profile = await Promise.race([sender.fetchProfile(userId).catch(() => null), timeout]);
-      await recordProfile(deps.db, identity.id, profile?.displayName ?? identity.displayName);
+      profile = await Promise.race([sender.fetchProfile(userId).catch(() => null), timeout]);
     } finally {
       clearTimeout(timer);
     }
+    const name = profile?.displayName ?? identity.displayName;
+    if (await recordProfile(deps.db, identity.id, name)) return;
+    // A turn of this member holds the row (it commits in milliseconds): try again a few times,
+    // waiting without a connection; if it stays busy, a later turn fetches the name again.
+    for (const ms of RECORD_RETRY_MS) {
+      await sleep(ms);
+      if (await recordProfile(deps.db, identity.id, name)) return;
+    }
+    deps.logger.debug({ identityId: identity.id }, 'profile not recorded: the identity stayed busy; a later turn fetches it again');
   }
 
   return {

@@ -4,14 +4,7 @@ import type { OutboundMessage } from '../domain/shared/outbound-message';
 import { touchIdentity, type IdentityRecord } from '../domain/identities/identities.repository';
 import type { Logger } from '../logging/logger';
 import { activityFromEvent } from './activity-mapping';
-import {
-  claimPendingEvent,
-  lockConversation,
-  markEventDead,
-  markEventDone,
-  nextPendingEvent,
-  recordEventFailure,
-} from './inbound-events.repository';
+import { claimNextPendingEvent, lockConversation, markEventDead, markEventDone, recordEventFailure } from './inbound-events.repository';
 import { CollectingSink, type PlatformBotAdapter } from './platform-bot.adapter';
 import { StateConflictError } from './postgres-storage';
 import { runInTurnTransaction } from './turn-scope';
@@ -21,8 +14,8 @@ import type { VungXanhBot } from './vung-xanh.bot';
 export type ReplyRecorder = (tx: Tx, identityId: string, keyPrefix: string, messages: readonly OutboundMessage[]) => Promise<number[]>;
 /** Applies a delivery or read receipt to the deliveries it concerns. */
 export type ReceiptRecorder = (tx: Tx, identityId: string, receipt: InboundReceiptEvent) => Promise<void>;
-/** Hands committed deliveries to the outbound queues. */
-export type DeliveryEnqueuer = (deliveryIds: readonly number[]) => Promise<void>;
+/** Hands committed deliveries to the outbound queues; `channel`, when given, is where they all go (no lookup). */
+export type DeliveryEnqueuer = (deliveryIds: readonly number[], channel?: PlatformChannel) => Promise<void>;
 
 export interface TurnPipelineDeps {
   readonly db: Db;
@@ -51,13 +44,22 @@ function isMemberAction(event: InboundEvent): boolean {
   return event.kind === 'message' || event.kind === 'follow' || event.kind === 'sharedInfo';
 }
 
-type TurnResult = { readonly identity: IdentityRecord; readonly event: InboundEvent; readonly deliveryIds: number[] } | undefined;
+/** undefined: nothing was pending. `more`: another event was pending behind this one when it was claimed. */
+type TurnResult = { readonly identity: IdentityRecord; readonly event: InboundEvent; readonly deliveryIds: number[]; readonly more: boolean } | undefined;
 
-async function runTurn(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<TurnResult> {
+/** The event a turn claimed, known to the caller even when the turn then fails (its transaction rolled back). */
+interface ClaimedEvent {
+  id?: number;
+}
+
+async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed: ClaimedEvent): Promise<TurnResult> {
   return deps.db.transaction().execute(async (tx) => {
     await lockConversation(tx, conversationKey);
-    const row = await claimPendingEvent(tx, eventId);
-    if (!row) return undefined;
+    const next = await claimNextPendingEvent(tx, conversationKey);
+    if (!next) return undefined;
+    const { row, more } = next;
+    claimed.id = row.id;
+    const eventId = row.id;
     const event = row.payload as unknown as InboundEvent;
     const identity = await touchIdentity(tx, {
       channel: event.channel,
@@ -82,62 +84,70 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, eventId:
       }
     }
     await markEventDone(tx, row.id, 'processed');
-    return { identity, event, deliveryIds };
+    return { identity, event, deliveryIds, more };
   });
 }
 
-async function runTurnRetryingConflicts(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<TurnResult> {
+async function runTurnRetryingConflicts(deps: TurnPipelineDeps, conversationKey: string, claimed: ClaimedEvent): Promise<TurnResult> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await runTurn(deps, conversationKey, eventId);
+      return await runTurn(deps, conversationKey, claimed);
     } catch (error) {
       if (!(error instanceof StateConflictError) || attempt >= CONFLICT_RETRIES) throw error;
-      deps.logger.warn({ eventId, attempt }, 'dialog state changed under the turn; running it again on fresh state');
+      deps.logger.warn({ eventId: claimed.id, attempt }, 'dialog state changed under the turn; running it again on fresh state');
     }
   }
 }
 
 async function deadLetter(deps: TurnPipelineDeps, conversationKey: string, eventId: number): Promise<void> {
-  const ids = await deps.db.transaction().execute(async (tx) => {
+  const { ids, channel } = await deps.db.transaction().execute(async (tx) => {
     await markEventDead(tx, eventId);
     const row = await tx.selectFrom('inbound_events').select('payload').where('id', '=', eventId).executeTakeFirstOrThrow();
     const event = row.payload as unknown as InboundEvent;
-    if (event.kind !== 'message' && event.kind !== 'sharedInfo') return [];
+    if (event.kind !== 'message' && event.kind !== 'sharedInfo') return { ids: [], channel: event.channel };
     const identity = await touchIdentity(tx, { channel: event.channel, platformUserId: event.userId, accountId: event.accountId, actedAt: null });
-    return deps.recordReplies(tx, identity.id, `apology:${eventId}`, [deps.apology]);
+    return { ids: await deps.recordReplies(tx, identity.id, `apology:${eventId}`, [deps.apology]), channel: event.channel };
   });
   deps.logger.error({ eventId, conversationKey }, 'inbound event dead-lettered after repeated failures; the member was sent an apology');
-  await deps.enqueueDeliveries(ids);
+  await deps.enqueueDeliveries(ids, channel);
 }
 
 /**
  * Processes a conversation's pending events one by one in the platform's order, each turn in
- * one transaction (see turn-scope.ts). A failing turn is counted; below `maxAttempts` the error
- * propagates so the job retries with backoff and later events wait (order is kept); at
- * `maxAttempts` the event is dead-lettered, the member is told, and the conversation moves on.
+ * one transaction (see turn-scope.ts) that claims the next pending event itself. A failing turn
+ * is counted; below `maxAttempts` the error propagates so the job retries with backoff and later
+ * events wait (order is kept); at `maxAttempts` the event is dead-lettered, the member is told,
+ * and the conversation moves on.
+ *
+ * It stops when a claim finds nothing pending behind the event it took: an event recorded after
+ * that claim was triggered while this drain's job was active, and the turns queue keeps such a
+ * trigger as the next job of the conversation (`keepLastIfActive`, queues.ts), so it is not lost.
  */
 export async function drainConversation(deps: TurnPipelineDeps, conversationKey: string, maxTurns = 200): Promise<DrainOutcome> {
   let processed = 0;
   let dead = 0;
   for (let turns = 0; turns < maxTurns; turns += 1) {
-    const next = await nextPendingEvent(deps.db, conversationKey);
-    if (!next) break;
+    const claimed: ClaimedEvent = {};
     let result: TurnResult;
     try {
-      result = await runTurnRetryingConflicts(deps, conversationKey, next.id);
+      result = await runTurnRetryingConflicts(deps, conversationKey, claimed);
     } catch (error) {
+      // Failed before any event was claimed (the database is away): the job retries.
+      if (claimed.id === undefined) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      const attempts = await recordEventFailure(deps.db, next.id, message);
-      deps.logger.warn({ err: error, eventId: next.id, attempts }, 'turn failed');
+      const attempts = await recordEventFailure(deps.db, claimed.id, message);
+      deps.logger.warn({ err: error, eventId: claimed.id, attempts }, 'turn failed');
       if (attempts < deps.maxAttempts) throw error;
-      await deadLetter(deps, conversationKey, next.id);
+      await deadLetter(deps, conversationKey, claimed.id);
       dead += 1;
       continue;
     }
-    if (!result) continue;
+    if (!result) break;
     processed += 1;
-    await deps.enqueueDeliveries(result.deliveryIds);
+    // The replies go to the identity the event came from, on the event's channel.
+    await deps.enqueueDeliveries(result.deliveryIds, result.event.channel);
     deps.afterTurn?.(result.identity, result.event);
+    if (!result.more) break;
   }
   return { processed, dead };
 }

@@ -30,21 +30,24 @@
  * Order:        a member gets their messages in the order the rows were created: the claim waits
  *               while an older row of the same identity is queued (and due) or sending. The job
  *               then moves itself to delayed (no attempt used) and is promoted as soon as that
- *               older row finishes, or looks again after ORDER_RECHECK_MS. A row with a future
- *               not_before waits in the delayed set until then.
+ *               older row finishes (or the relay closes it as unknown_outcome); it looks again on
+ *               its own only after ORDER_RECHECK_MS, in case that wake-up was lost. A row with a
+ *               future not_before waits in the delayed set until then.
  * Idempotence:  a job whose row is not 'queued' (sent, taken by another worker, swept, a duplicate
- *               job, a stalled job run again) completes at once with outcome 'notQueued'. A worker
- *               killed between the claim and the record leaves the row 'sending'; the relay fails
- *               it as unknown_outcome after 5 minutes and never resends (deliveries.repository.ts).
+ *               job, a stalled job run again) completes at once with outcome 'notQueued', waking
+ *               the member's next message in case the run that finished the row died before it
+ *               could. A worker killed between the claim and the record leaves the row 'sending';
+ *               the relay fails it as unknown_outcome after 5 minutes and never resends
+ *               (deliveries.repository.ts).
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
 import type { Db } from '../db/database';
-import { claimDelivery, nextQueuedDelivery, recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
+import { claimDelivery, isBehindOlderDelivery, nextQueuedAfter, nextQueuedDelivery, recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
 import type { Logger } from '../logging/logger';
-import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundResult, type Queues } from './queues';
+import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
 export type ChannelSenders = Partial<Record<PlatformChannel, ChannelSender>>;
@@ -74,10 +77,14 @@ export class RetryableSendError extends Error {
 export const MAX_RATE_LIMITED_CLAIMS = 40;
 
 /**
- * A message behind an older one to the same member is normally woken as soon as that one
- * finishes; it also looks again after this long, in case the wake-up was missed.
+ * A message behind an older one to the same member waits in the delayed set until that one
+ * finishes and wakes it (and the relay wakes the next one after an interrupted send it closes).
+ * It looks again on its own after this long only in case a wake-up was lost (a crash between a
+ * send and its wake-up, Redis away). Not every second: each look is a job run that spends a token
+ * of the channel's rate limit, and a backlog of waiting messages looking every second spent the
+ * whole budget on looking (Zalo, 50/s, fell to about 10 sends/s with a few replies per member queued).
  */
-export const ORDER_RECHECK_MS = 1_000;
+export const ORDER_RECHECK_MS = 30_000;
 
 /** The send mode of a reply (DESIGN.md "Delivery policy"), when the row names none. */
 export const REPLY_MODES: Readonly<Record<PlatformChannel, SendMode>> = {
@@ -146,11 +153,18 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   async function wakeNext(claimed: ClaimedDelivery): Promise<void> {
     try {
       const next = await nextQueuedDelivery(db, claimed.identityId, claimed.id);
-      if (next === null) return;
-      const job = await queue.getJob(outboundJobId(next));
-      if (job && (await job.isDelayed())) await job.promote();
+      if (next !== null) await promoteIfDelayed(queue, next);
     } catch (err) {
       logger.debug({ err, deliveryId: claimed.id }, 'outbound: could not wake the next message; it rechecks on its own');
+    }
+  }
+
+  /** wakeNext for a row this job did not claim. */
+  async function wakeNextAfter(deliveryId: number): Promise<void> {
+    try {
+      for (const next of await nextQueuedAfter(db, [deliveryId])) await promoteIfDelayed(queue, next.id);
+    } catch (err) {
+      logger.debug({ err, deliveryId }, 'outbound: could not wake the next message; it rechecks on its own');
     }
   }
 
@@ -199,13 +213,26 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     const claim = await claimDelivery(db, job.data.deliveryId);
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
+      // A run of this job that died after finishing the row (a stalled job run again) never woke
+      // the member's next message: wake it now (a no-op when it was woken).
+      await wakeNextAfter(job.data.deliveryId);
       return { outcome: 'notQueued' };
     }
-    if (claim.kind !== 'claimed') {
-      // Wait without using an attempt: until it is due, or (behind an older message to the same
-      // member) until that one finishes and wakes this job, at the latest ORDER_RECHECK_MS.
-      const until = claim.kind === 'notDue' ? claim.notBefore.getTime() : Date.now() + ORDER_RECHECK_MS;
-      await job.moveToDelayed(until, token);
+    if (claim.kind === 'notDue') {
+      // Wait without using an attempt until it is due.
+      await job.moveToDelayed(claim.notBefore.getTime(), token);
+      throw new DelayedError();
+    }
+    if (claim.kind === 'behind') {
+      // Wait without using an attempt until the older message finishes and wakes this job. If it
+      // finished between the claim and the move, its wake-up found this job still active and
+      // passed it by: so look once more, now that the job is where a wake-up would find it.
+      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      try {
+        if (!(await isBehindOlderDelivery(db, job.data.deliveryId))) await promoteIfDelayed(queue, job.data.deliveryId);
+      } catch (err) {
+        logger.debug({ err, deliveryId: job.data.deliveryId }, 'outbound: could not look again after waiting its turn; it rechecks on its own');
+      }
       throw new DelayedError();
     }
     const claimed = claim.delivery;
@@ -249,6 +276,22 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     return onFailure(job, claimed, result.failure, result.sentMessageIds ?? []);
   };
+}
+
+/**
+ * Moves a delivery's job from the delayed set to the waiting list, if that is where it is (it
+ * waited its turn behind an older message to the same member that is now finished).
+ */
+export async function promoteIfDelayed(queue: OutboundQueue, deliveryId: number): Promise<void> {
+  const job = await queue.getJob(outboundJobId(deliveryId));
+  if (!job || !(await job.isDelayed())) return;
+  try {
+    await job.promote();
+  } catch (err) {
+    // Promoted by someone else in between (the job's own look, a wake-up): nothing to do.
+    if (!(await job.isDelayed().catch(() => false))) return;
+    throw err;
+  }
 }
 
 /**

@@ -4,7 +4,8 @@
  * Inputs:       `{queuedStaleAfterMs, sendingStaleAfterMs}` (the scheduler sends 30 s and 5 min).
  * Side effects: 1. every row 'sending' for longer than sendingStaleAfterMs is failed with
  *                  unknown_outcome and NEVER resent (its worker died mid-send; see
- *                  failStaleSending in deliveries.repository.ts for why);
+ *                  failStaleSending in deliveries.repository.ts for why), and the next message
+ *                  to each of those members, which waited its turn behind it, is woken;
  *               2. per channel whose queue is not paused, the oldest `batchSize` rows 'queued' (and
  *                  due) for longer than queuedStaleAfterMs get their job back when they have none
  *                  (a crash between a commit and its enqueue, a job lost from Redis) or when their
@@ -19,7 +20,8 @@
 import type { Job } from 'bullmq';
 import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
-import { failStaleSending, listStaleQueued } from '../domain/deliveries/deliveries.repository';
+import { failStaleSending, listStaleQueued, nextQueuedAfter } from '../domain/deliveries/deliveries.repository';
+import { promoteIfDelayed } from './outbound.processor';
 import type { Logger } from '../logging/logger';
 import type { BullMqOutbox } from './outbox.bullmq';
 import { PLATFORM_CHANNELS, outboundQueueOf, type OutboxRelayJob, type OutboxRelayResult, type Queues } from './queues';
@@ -53,6 +55,13 @@ export function createOutboxRelayProcessor(deps: OutboxRelayDeps): OutboxRelayPr
         { count: unknown.length, deliveryIds: unknown.slice(0, LOGGED_IDS), staleAfterMs: sendingStaleAfterMs },
         'outbox relay: sends interrupted mid-flight failed as unknown_outcome (not resent)',
       );
+      // Those members' next messages waited behind the interrupted sends: their turn now.
+      for (const next of await nextQueuedAfter(deps.db, unknown)) {
+        if (!(PLATFORM_CHANNELS as readonly string[]).includes(next.channel)) continue;
+        await promoteIfDelayed(outboundQueueOf(deps.queues, next.channel as PlatformChannel), next.id).catch((err: unknown) =>
+          deps.logger.debug({ err, deliveryId: next.id }, 'outbox relay: could not wake a message waiting its turn; it rechecks on its own'),
+        );
+      }
     }
 
     let requeued = 0;

@@ -23,6 +23,11 @@ export interface BullMqOutbox extends Outbox {
    * jobs were added.
    */
   restore(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<number>;
+  /**
+   * `enqueue` for deliveries the caller knows are all on `channel` and due now (a turn's
+   * replies): their jobs are added without reading the rows' routes back.
+   */
+  enqueueOnChannel(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<void>;
 }
 
 // addBulk in chunks keeps each Redis call short (LIBRARIES.md B7: 1,000 jobs in well under 0.1 s).
@@ -73,6 +78,11 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
         deps.logger.warn({ asked: deliveryIds.length, found: routes.length }, 'outbox: some deliveries do not exist (enqueued before their transaction committed?)');
       }
       for (const [channel, jobs] of byChannel) await add(channel, jobs);
+    },
+
+    async enqueueOnChannel(channel, deliveryIds) {
+      if (deliveryIds.length === 0) return;
+      await add(channel, deliveryIds.map((id) => ({ id, delayMs: 0 })));
     },
 
     async restore(channel, deliveryIds) {

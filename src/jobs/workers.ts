@@ -79,16 +79,19 @@ function isFinalFailure(job: Job, err: unknown): boolean {
  * so that failures are logged where the context still holds (Worker events fire outside it).
  * The wrapper declares `signal` so BullMQ hands processors an AbortSignal for cancellation.
  * A job put back by a rate limit or delayed until its turn is not a failure (debug); one that
- * will be retried is a warning; only the last failure is an error.
+ * will be retried is a warning; only the last failure is an error. A completed job is logged at
+ * `completedLevel`: info for the rare maintenance jobs, debug for turns and sends, which run
+ * once or twice per member message (a thousand lines a second under load would cost the process
+ * more CPU than some of the jobs themselves; their failures still log at warn and error).
  */
-function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<D, R>): Processor<D, R> {
+function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<D, R>, completedLevel: 'info' | 'debug' = 'info'): Processor<D, R> {
   return (job: Job<D, R>, token?: string, signal?: AbortSignal) =>
     runWithLogContext({ jobId: job.id, queue }, async () => {
       const started = Date.now();
       logger.debug({ jobName: job.name, attempt: job.attemptsMade + 1 }, 'job started');
       try {
         const result = await processor(job, token, signal);
-        logger.info({ jobName: job.name, ms: Date.now() - started }, 'job completed');
+        logger[completedLevel]({ jobName: job.name, ms: Date.now() - started }, 'job completed');
         return result;
       } catch (err) {
         const fields = { jobName: job.name, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ms: Date.now() - started };
@@ -101,8 +104,11 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
     });
 }
 
+/** Queues whose jobs run per member message: their completions are logged at debug. */
+const HIGH_VOLUME_QUEUES: ReadonlySet<string> = new Set([QUEUE_NAMES.turns, ...Object.values(OUTBOUND_QUEUE_NAMES)]);
+
 function createWorker<D, R>(queue: string, processor: Processor<D, R>, deps: WorkerDeps, concurrency: number, options: Partial<WorkerOptions> = {}): Worker<D, R> {
-  const worker = new Worker<D, R>(queue, inJobContext(queue, deps.logger, processor), {
+  const worker = new Worker<D, R>(queue, inJobContext(queue, deps.logger, processor, HIGH_VOLUME_QUEUES.has(queue) ? 'debug' : 'info'), {
     ...options,
     connection: deps.connection,
     prefix: deps.prefix,

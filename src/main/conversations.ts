@@ -52,7 +52,7 @@ export function buildConversations(deps: { config: Config; db: Db; logger: Logge
     adapters: channels.adapters,
     recordReplies,
     recordReceipt: recordDeliveryReceipt,
-    enqueueDeliveries: (ids) => outbox.enqueue(ids),
+    enqueueDeliveries: (ids, channel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids)),
     afterTurn: (identity, event) => profiles.afterTurn(identity, event),
     maxAttempts: MAX_TURN_ATTEMPTS,
     apology: { text: TEXT.apology },

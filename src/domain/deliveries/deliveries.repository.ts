@@ -187,6 +187,12 @@ export type ClaimResult =
   | { readonly kind: 'notDue'; readonly notBefore: Date }
   | { readonly kind: 'notQueued' };
 
+/** An older delivery to the same member as `d` is still queued (and due) or being sent. */
+const OLDER_PENDING = sql<boolean>`exists (
+  select 1 from deliveries older
+  where older.identity_id = d.identity_id and older.id < d.id
+    and (older.status = 'sending' or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()))))`;
+
 /**
  * Claims a queued delivery before its HTTP call: queued -> sending, one more attempt, and only if
  * it is due and no older delivery to the same identity is still queued (and due) or sending.
@@ -205,12 +211,7 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
     .where('d.id', '=', id)
     .where('d.status', '=', 'queued')
     .where((eb) => eb.or([eb('d.not_before', 'is', null), eb('d.not_before', '<=', sql<Date>`now()`)]))
-    .where(
-      sql<boolean>`not exists (
-        select 1 from deliveries older
-        where older.identity_id = d.identity_id and older.id < d.id
-          and (older.status = 'sending' or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()))))`,
-    )
+    .where(sql<boolean>`not ${OLDER_PENDING}`)
     .returning([
       'd.id',
       'd.identity_id',
@@ -255,7 +256,10 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
   };
 }
 
-/** The oldest delivery to `identityId` after `afterId` that is queued: the next in that member's line. */
+/**
+ * The oldest delivery to `identityId` after `afterId` that is queued and due: the next in that
+ * member's line (a future-dated one holds nobody back and waits for its own time).
+ */
 export async function nextQueuedDelivery(db: Db, identityId: string, afterId: number): Promise<number | null> {
   const row = await db
     .selectFrom('deliveries')
@@ -263,10 +267,30 @@ export async function nextQueuedDelivery(db: Db, identityId: string, afterId: nu
     .where('identity_id', '=', identityId)
     .where('id', '>', afterId)
     .where('status', '=', 'queued')
+    .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', sql<Date>`now()`)]))
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** True while `id` must wait its turn: an older delivery to the same member is queued (and due) or being sent. */
+export async function isBehindOlderDelivery(db: Db, id: number): Promise<boolean> {
+  const row = await db.selectFrom('deliveries as d').select(OLDER_PENDING.as('behind')).where('d.id', '=', id).executeTakeFirst();
+  return row?.behind ?? false;
+}
+
+/** For the members of these deliveries, the next queued (and due) delivery after them: who may go now that these are finished. */
+export async function nextQueuedAfter(db: Db, ids: readonly number[]): Promise<DeliveryRoute[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ id: number; channel: ChannelId; not_before: Date | null }>`
+    select distinct on (d.identity_id) n.id, i.channel, n.not_before
+    from deliveries d
+    join deliveries n on n.identity_id = d.identity_id and n.id > d.id and n.status = 'queued' and (n.not_before is null or n.not_before <= now())
+    join channel_identities i on i.id = d.identity_id
+    where d.id = any(${[...ids]}::bigint[])
+    order by d.identity_id, n.id`.execute(db);
+  return rows.map((r) => ({ id: Number(r.id), channel: r.channel, notBefore: r.not_before }));
 }
 
 /**

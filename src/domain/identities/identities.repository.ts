@@ -50,12 +50,19 @@ export async function touchIdentity(db: Db | Tx, touch: IdentityTouch): Promise<
   return { id: row.id, memberId: row.member_id, displayName: row.display_name, profileFetchedAt: row.profile_fetched_at };
 }
 
-export async function recordProfile(db: Db, identityId: string, displayName: string | null): Promise<void> {
-  await db
+/**
+ * Records a fetched display name, unless a turn of this member holds the identity's row right
+ * now (every turn touches it): then nothing is written and false comes back, at once, so that the
+ * caller can try again later rather than hold a pooled connection while the turn runs.
+ */
+export async function recordProfile(db: Db, identityId: string, displayName: string | null): Promise<boolean> {
+  const result = await db
     .updateTable('channel_identities')
     .set({ display_name: displayName, profile_fetched_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', identityId)
-    .execute();
+    .where('id', 'in', (eb) => eb.selectFrom('channel_identities as locked').select('locked.id').where('locked.id', '=', identityId).forUpdate().skipLocked())
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUserId: string): Promise<IdentityRecord | undefined> {

@@ -12,6 +12,10 @@
  *                  job already finished. Rows whose job is waiting, delayed or active are left
  *                  alone, so a long backlog or a backoff is not disturbed. A paused channel's rows
  *                  keep their jobs in the paused queue and are not checked.
+ *               3. conversations with inbound events still pending after twice that time get
+ *                  their turns triggered again (the trigger was lost: Redis restarted without its
+ *                  data, or a crash between the record and the enqueue); the per-conversation
+ *                  deduplication makes this a no-op for conversations already queued or running.
  *               It only ever adds jobs; a job can only send a row it claims from 'queued', so the
  *               relay cannot cause a second send.
  * Retries:      none (attempts 1): the next tick, 30 s later, does the same work.
@@ -20,11 +24,12 @@
 import type { Job } from 'bullmq';
 import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
+import { conversationsWithStalePending } from '../bot/inbound-events.repository';
 import { failStaleSending, listStaleQueued, nextQueuedAfter } from '../domain/deliveries/deliveries.repository';
 import { promoteIfDelayed } from './outbound.processor';
 import type { Logger } from '../logging/logger';
 import type { BullMqOutbox } from './outbox.bullmq';
-import { PLATFORM_CHANNELS, outboundQueueOf, type OutboxRelayJob, type OutboxRelayResult, type Queues } from './queues';
+import { PLATFORM_CHANNELS, outboundQueueOf, triggerTurns, type OutboxRelayJob, type OutboxRelayResult, type Queues } from './queues';
 
 export interface OutboxRelayDeps {
   readonly db: Db;
@@ -77,6 +82,12 @@ export function createOutboxRelayProcessor(deps: OutboxRelayDeps): OutboxRelayPr
       requeued += added;
     }
     if (pausedChannels.length > 0) deps.logger.debug({ pausedChannels }, 'outbox relay: paused channels not checked');
-    return { requeued, unknownOutcome: unknown.length, pausedChannels };
+
+    const stalled = await conversationsWithStalePending(deps.db, 2 * queuedStaleAfterMs, batchSize);
+    if (stalled.length > 0) {
+      await triggerTurns(deps.queues, stalled);
+      deps.logger.info({ count: stalled.length }, 'outbox relay: conversations with pending inbound events triggered again');
+    }
+    return { requeued, unknownOutcome: unknown.length, pausedChannels, retriggeredConversations: stalled.length };
   };
 }

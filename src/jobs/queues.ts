@@ -76,6 +76,8 @@ export interface OutboxRelayResult {
   readonly unknownOutcome: number;
   /** Channels whose queue is paused (bad token): their rows keep their jobs and were not checked. */
   readonly pausedChannels: readonly PlatformChannel[];
+  /** Conversations whose pending inbound events had lost their turn trigger (or were simply slow). */
+  readonly retriggeredConversations: number;
 }
 
 export const HOUSEKEEPING_JOB_NAME = 'housekeeping';

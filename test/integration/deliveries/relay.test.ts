@@ -75,7 +75,7 @@ describe('the outbox relay', () => {
 
     const result = await runRelay();
 
-    expect(result).toEqual({ requeued: 2, unknownOutcome: 1, pausedChannels: [] });
+    expect(result).toEqual({ requeued: 2, unknownOutcome: 1, pausedChannels: [], retriggeredConversations: 0 });
     expect(await h.queues.outboundZalo.getJobState(outboundJobId(lost!))).toBe('waiting');
     expect(await h.queues.outboundZalo.getJobState(outboundJobId(flushed!))).toBe('waiting');
     expect(await h.queues.outboundZalo.getJobState(outboundJobId(fresh!))).toBe('unknown');
@@ -98,7 +98,7 @@ describe('the outbox relay', () => {
     expect(await statuses(t.db, [staleSend!, liveSend!])).toEqual(['failed', 'sending']);
 
     // The relay run again finds nothing to do: no row is resent.
-    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: [] });
+    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: [], retriggeredConversations: 0 });
     await h.idle('zalo');
     expect(zalo.calls).toHaveLength(3);
   });
@@ -109,11 +109,11 @@ describe('the outbox relay', () => {
     await h.queues.outboundMessenger.pause();
     h.start({});
 
-    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: ['messenger'] });
+    expect(await runRelay()).toEqual({ requeued: 0, unknownOutcome: 0, pausedChannels: ['messenger'], retriggeredConversations: 0 });
     expect(await h.queues.outboundMessenger.getJobState(outboundJobId(id!))).toBe('unknown');
 
     await h.queues.outboundMessenger.resume();
-    expect(await runRelay()).toEqual({ requeued: 1, unknownOutcome: 0, pausedChannels: [] });
+    expect(await runRelay()).toEqual({ requeued: 1, unknownOutcome: 0, pausedChannels: [], retriggeredConversations: 0 });
   });
 
   it('When schedulers are ensured twice, then one relay scheduler runs every 30 s with its full template', async () => {
@@ -127,5 +127,19 @@ describe('the outbox relay', () => {
     expect(scheduler?.template?.data).toEqual(OUTBOX_RELAY_DEFAULTS);
     expect(scheduler?.template?.opts).toMatchObject(JOB_OPTIONS['outbox-relay']);
     expect(OUTBOX_RELAY_DEFAULTS).toEqual({ queuedStaleAfterMs: 30_000, sendingStaleAfterMs: 5 * MINUTE_MS });
+  });
+
+  it('When an inbound event stays pending without its turn trigger, then the relay triggers its conversation again', async () => {
+    h.start({});
+    await t.db
+      .insertInto('inbound_events')
+      .values({ channel: 'zalo', event_key: 'lost-trigger-1', conversation_key: 'zalo:4400000000000000777', kind: 'message', platform_ts: Date.now(), payload: JSON.stringify({}) })
+      .execute();
+    await sql`update inbound_events set received_at = now() - interval '5 minutes' where event_key = 'lost-trigger-1'`.execute(t.db);
+    const result = await runRelay();
+    expect(result.retriggeredConversations).toBe(1);
+    const jobs = await h.queues.turns.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(jobs.map((j) => j.data.conversationKey)).toContain('zalo:4400000000000000777');
+    await t.db.deleteFrom('inbound_events').execute();
   });
 });

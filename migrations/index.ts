@@ -4,6 +4,7 @@ import * as plansWaves from './20261128_0002_plans_waves';
 import * as contentDelivery from './20261128_0003_content_delivery';
 import * as runtime from './20261128_0004_runtime';
 import * as channels from './20261128_0005_channels';
+import * as inboundPendingOrder from './20261128_0006_inbound_pending_order';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261128_0003_content_delivery': contentDelivery,
   '20261128_0004_runtime': runtime,
   '20261128_0005_channels': channels,
+  '20261128_0006_inbound_pending_order': inboundPendingOrder,
 };

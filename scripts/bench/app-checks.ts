@@ -122,7 +122,10 @@ export async function waitForDrain(databaseUrl: string, timeoutMs: number): Prom
 
 // A turn's replies are the deliveries keyed `reply:<inbound event id>:<index>` (main/conversations.ts).
 const REPLY_SETS = `select split_part(idempotency_key, ':', 2)::bigint as event_id, count(*) as n,
-    count(*) filter (where status = 'sent') as sent, max(sent_at) as last_sent_at
+    count(*) filter (where status = 'sent') as sent,
+    count(*) filter (where status in ('queued', 'sending')) as in_flight,
+    count(*) filter (where status in ('failed', 'skipped', 'expired', 'cancelled')) as failed,
+    max(sent_at) as last_sent_at
   from deliveries where purpose = 'reply' and idempotency_key like 'reply:%' group by 1`;
 
 export interface WindowFigures {
@@ -159,10 +162,14 @@ export async function windowFigures(databaseUrl: string, fromMs: number, toMs: n
 export interface Verification {
   readonly events: number;
   readonly eventsByStatus: Readonly<Record<string, number>>;
-  /** Events with no reply delivery at all. */
+  /** Events not processed yet when the run ended (a backlog the bench stopped waiting for): not checked. */
+  readonly pending: number;
+  /** Processed events with no reply delivery at all: lost replies. */
   readonly unanswered: number;
-  /** Events with a reply that is not 'sent'. */
-  readonly partlyAnswered: number;
+  /** Processed events with a reply still queued or being sent when the app stopped (sent after a restart): not a loss. */
+  readonly repliesInFlight: number;
+  /** Reply deliveries that ended failed, skipped or expired: lost replies. */
+  readonly repliesFailed: number;
   readonly replies: number;
   readonly repliesPerEvent: { min: number; max: number };
   readonly apologies: number;
@@ -178,9 +185,13 @@ export interface Verification {
 export async function verify(databaseUrl: string, platformCounts: Readonly<Record<string, number>>): Promise<Verification> {
   return withClient(databaseUrl, async (client) => {
     const byStatus = await client.query<{ status: string; n: string }>('select status, count(*) as n from inbound_events group by 1');
-    const sets = await client.query<{ total: string; unanswered: string; partly: string; replies: string; min: number | null; max: number | null }>(
+    const sets = await client.query<{ total: string; pending: string; unanswered: string; in_flight: string; failed: string; replies: string; min: number | null; max: number | null }>(
       `with r as (${REPLY_SETS})
-       select count(*) as total, count(*) filter (where r.event_id is null) as unanswered, count(*) filter (where r.n <> r.sent) as partly,
+       select count(*) as total,
+              count(*) filter (where e.status <> 'processed') as pending,
+              count(*) filter (where e.status = 'processed' and r.event_id is null) as unanswered,
+              count(*) filter (where e.status = 'processed' and r.in_flight > 0) as in_flight,
+              coalesce(sum(r.failed), 0) as failed,
               coalesce(sum(r.n), 0) as replies, min(r.n)::int as min, max(r.n)::int as max
        from inbound_events e left join r on r.event_id = e.id`,
     );
@@ -203,8 +214,10 @@ export async function verify(databaseUrl: string, platformCounts: Readonly<Recor
     return {
       events: Number(s.total),
       eventsByStatus: Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)])),
+      pending: Number(s.pending),
       unanswered: Number(s.unanswered),
-      partlyAnswered: Number(s.partly),
+      repliesInFlight: Number(s.in_flight),
+      repliesFailed: Number(s.failed),
       replies: Number(s.replies),
       repliesPerEvent: { min: s.min ?? 0, max: s.max ?? 0 },
       apologies: Number(apologies.rows[0]!.n),

@@ -5,15 +5,16 @@
  *  2. measures the bare baseline (node:http: verify, 200, echo with undici.request);
  *  3. measures the app, compiled (`node dist/src/main/all.js`), ROLE=all, on a fresh database
  *     `vx_bench_<stamp>` (dropped afterwards) and its own QUEUE_PREFIX (keys deleted afterwards);
- *     then, unless BENCH_SPLIT=0, the same as two processes, ROLE=api + ROLE=worker;
- *  each with the same load processes: a smoke test, a closed loop (64 connections, 5 s warm-up +
- *  20 s measured), then an open loop at 500 events/s for 20 s, the app's backlog drained after
- *  each and every event checked for exactly one reply set;
+ *     with BENCH_SPLIT=1 also as two processes, ROLE=api + ROLE=worker (about 3 minutes more);
+ *  each with the same load processes: a smoke test, an open loop at 500 events/s for 20 s (latency
+ *  from each request's scheduled time), then a closed loop (64 connections, 5 s warm-up + 20 s
+ *  measured); the app's backlog drains after each (for a bounded time), then the app is stopped
+ *  and every event is checked for exactly one reply set at the stand-in platform;
  *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table.
  *
  * Settings (env): BENCH_CONNECTIONS 64, BENCH_WARMUP_S 5, BENCH_DURATION_S 20, BENCH_RATES "500",
- * BENCH_RATE_DURATION_S 20, BENCH_USERS 5000, BENCH_PLATFORM_LATENCY_MS 20, BENCH_SPLIT 1,
- * BENCH_BASELINE 1, BENCH_DRAIN_TIMEOUT_S 120, BENCH_ADMIN_DATABASE_URL (a database to connect to
+ * BENCH_RATE_DURATION_S 20, BENCH_USERS 5000, BENCH_PLATFORM_LATENCY_MS 20, BENCH_SPLIT 0,
+ * BENCH_BASELINE 1, BENCH_DRAIN_BETWEEN_S 30, BENCH_DRAIN_TIMEOUT_S 90, BENCH_ADMIN_DATABASE_URL (a database to connect to
  * for create/drop; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL,
  * BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info).
  */
@@ -39,9 +40,12 @@ const SETTINGS = {
   rateDurationS: Number(env('BENCH_RATE_DURATION_S', '20')),
   users: Number(env('BENCH_USERS', '5000')),
   platformLatencyMs: Number(env('BENCH_PLATFORM_LATENCY_MS', '20')),
-  split: env('BENCH_SPLIT', '1') !== '0',
+  split: env('BENCH_SPLIT', '0') === '1',
   baseline: env('BENCH_BASELINE', '1') !== '0',
-  drainTimeoutS: Number(env('BENCH_DRAIN_TIMEOUT_S', '120')),
+  /** After the last phase: how long the backlog may take to drain before the run moves on. */
+  drainTimeoutS: Number(env('BENCH_DRAIN_TIMEOUT_S', '90')),
+  /** After each fixed-rate phase. */
+  drainBetweenS: Number(env('BENCH_DRAIN_BETWEEN_S', '30')),
   appLogLevel: env('BENCH_LOG_LEVEL', 'info'),
 };
 const ADMIN_DATABASE_URL = env('BENCH_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -187,20 +191,21 @@ async function measure(name: string, label: string, start: () => Promise<Started
     await awaitSmokeReplies(smoke, 15_000);
     let acked = smoke.acked;
 
-    log(`closed loop: ${SETTINGS.connections} connections, ${SETTINGS.warmupS} s warm-up + ${SETTINGS.durationS} s`);
-    const closedRaw = await phase(origin, pids, { mode: 'closed', connections: SETTINGS.connections, warmupS: SETTINGS.warmupS, durationS: SETTINGS.durationS });
-    acked += closedRaw.load.acked;
-    log(`accepted ${closedRaw.load.ackedPerSecond}/s; platform ${closedRaw.platformMessagesPerSecond} messages/s`);
-    const closed = await afterPhase(closedRaw, app, acked);
-
+    // The fixed rates first, on an app without a backlog; then the closed loop, which leaves one.
     const open: (PhaseRecord & { rate: number })[] = [];
     for (const rate of SETTINGS.rates) {
       log(`open loop: ${rate} events/s for ${SETTINGS.rateDurationS} s`);
       const raw = await phase(origin, pids, { mode: 'open', connections: SETTINGS.connections, rate, durationS: SETTINGS.rateDurationS });
       acked += raw.load.acked;
       log(`ack p50 ${raw.load.latency.p50} ms, p99 ${raw.load.latency.p99} ms`);
-      open.push({ ...(await afterPhase(raw, app, acked)), rate });
+      open.push({ ...(await afterPhase(raw, app, acked, SETTINGS.drainBetweenS)), rate });
     }
+
+    log(`closed loop: ${SETTINGS.connections} connections, ${SETTINGS.warmupS} s warm-up + ${SETTINGS.durationS} s`);
+    const closedRaw = await phase(origin, pids, { mode: 'closed', connections: SETTINGS.connections, warmupS: SETTINGS.warmupS, durationS: SETTINGS.durationS });
+    acked += closedRaw.load.acked;
+    log(`accepted ${closedRaw.load.ackedPerSecond}/s; platform ${closedRaw.platformMessagesPerSecond} messages/s`);
+    const closed = await afterPhase(closedRaw, app, acked, SETTINGS.drainTimeoutS);
 
     const procs: ProcessRecord[] = processes.map((p) => ({ role: p.role, pid: p.child.pid!, peakRssMb: memoryOf(p.child.pid!).peakRssMb, cpuSeconds: cpuSecondsOf(p.child.pid!) }));
     // Stopped (gracefully: sends in flight finish) before the platform and the database are compared.
@@ -238,19 +243,32 @@ function watchBackends(app: AppTarget): () => void {
   };
 }
 
-async function afterPhase<P extends Omit<PhaseRecord, 'replySetsPerSecond' | 'endToEndMs' | 'drain'>>(raw: P, app: AppTarget | undefined, ackedSoFar: number): Promise<PhaseRecord> {
+/** After a phase: the baseline's echoes arrive; the app's backlog drains (for at most `drainS`) and its window figures are read. */
+async function afterPhase<P extends Omit<PhaseRecord, 'replySetsPerSecond' | 'endToEndMs' | 'drain'>>(raw: P, app: AppTarget | undefined, ackedSoFar: number, drainS: number): Promise<PhaseRecord> {
   if (!app) {
     await awaitEchoes(ackedSoFar, 15_000);
     return raw;
   }
-  const drain = await waitForDrain(app.databaseUrl, SETTINGS.drainTimeoutS * 1_000);
-  log(`backlog ${drain.atStart.pendingEvents} events / ${drain.atStart.unfinishedDeliveries} replies; ${drain.drained ? 'drained' : 'NOT drained'} in ${(drain.drainMs / 1000).toFixed(1)} s`);
+  const drain = await waitForDrain(app.databaseUrl, drainS * 1_000);
+  const drainedEvents = drain.atStart.pendingEvents - drain.left.pendingEvents;
+  const ratePerS = Math.round((drainedEvents / Math.max(drain.drainMs, 1)) * 1_000);
+  log(
+    `backlog ${drain.atStart.pendingEvents} events / ${drain.atStart.unfinishedDeliveries} replies; ` +
+      (drain.drained ? `drained in ${(drain.drainMs / 1000).toFixed(1)} s` : `${drain.left.pendingEvents} events left after ${(drain.drainMs / 1000).toFixed(1)} s (draining ${ratePerS}/s)`),
+  );
   const figures = await windowFigures(app.databaseUrl, raw.load.windowStart, raw.load.windowEnd);
   return {
     ...raw,
     replySetsPerSecond: Math.round(figures.replySetsInWindow / raw.windowS),
     endToEndMs: figures.endToEndMs,
-    drain: { drained: drain.drained, drainMs: drain.drainMs, pendingEventsAtEnd: drain.atStart.pendingEvents, unfinishedDeliveriesAtEnd: drain.atStart.unfinishedDeliveries },
+    drain: {
+      drained: drain.drained,
+      drainMs: drain.drainMs,
+      pendingEventsAtEnd: drain.atStart.pendingEvents,
+      unfinishedDeliveriesAtEnd: drain.atStart.unfinishedDeliveries,
+      pendingEventsLeft: drain.left.pendingEvents,
+      drainedEventsPerSecond: ratePerS,
+    },
   };
 }
 

@@ -27,7 +27,15 @@ export interface PhaseRecord {
   readonly replySetsPerSecond?: number;
   readonly endToEndMs?: { p50: number | null; p99: number | null; max: number | null };
   /** After the load: how long until nothing was pending, and what was pending when it stopped. */
-  readonly drain?: { drained: boolean; drainMs: number; pendingEventsAtEnd: number; unfinishedDeliveriesAtEnd: number };
+  readonly drain?: {
+    drained: boolean;
+    drainMs: number;
+    pendingEventsAtEnd: number;
+    unfinishedDeliveriesAtEnd: number;
+    /** Still pending when the bench stopped waiting. */
+    pendingEventsLeft: number;
+    drainedEventsPerSecond: number;
+  };
 }
 
 export interface ProcessRecord {
@@ -83,12 +91,14 @@ export function checkTargets(baseline: SystemRecord | undefined, systems: readon
     checks.push({ system: s.name, what: 'peak RSS of the process', target: '< 350 MB', measured: s.processes.map((p) => `${p.role} ${n0(p.peakRssMb)} MB`).join(', '), pass: peak < 350 });
     const v = s.verification;
     if (v) {
-      const ok = v.unanswered === 0 && v.partlyAnswered === 0 && v.duplicatedAtPlatform === 0 && v.missingAtPlatform === 0 && v.events === s.acked;
+      const ok = v.unanswered === 0 && v.repliesFailed === 0 && v.duplicatedAtPlatform === 0 && v.missingAtPlatform === 0 && v.events === s.acked;
       checks.push({
         system: s.name,
         what: 'every accepted event recorded once and answered by exactly one reply set',
         target: 'no loss, no duplicate',
-        measured: `${n0(s.acked)} acked, ${n0(v.events)} recorded, ${v.unanswered} unanswered, ${v.partlyAnswered} partly, ${v.duplicatedAtPlatform} dup., ${v.missingAtPlatform} missing`,
+        measured:
+          `${n0(s.acked)} acked, ${n0(v.events)} recorded, ${v.unanswered} processed without reply, ${v.repliesFailed} replies failed, ${v.duplicatedAtPlatform} recipients with a duplicate, ${v.missingAtPlatform} with a missing message at the platform` +
+          (v.pending + v.repliesInFlight > 0 ? `; still queued when the run ended (not checked): ${n0(v.pending)} events, ${n0(v.repliesInFlight)} reply sets` : ''),
         pass: ok,
       });
     }
@@ -105,14 +115,16 @@ export function markdown(meta: { stamp: string; settings: Record<string, unknown
       `Closed loop: ${String(s.connections)} connections, ${String(s.warmupS)} s warm-up + ${String(s.durationS)} s measured; open loop: ${String(s.rates)} events/s for ${String(s.rateDurationS)} s each; ${String(s.users)} distinct users, half Messenger and half Zalo, every webhook signed.`,
     '',
   );
-  lines.push('| system | accepted events/s | reply sets delivered/s | platform messages/s | ack p50 / p99 ms (closed) | ack p50 / p99 / p99.9 ms at open rate | peak RSS MB | CPU % (app) | PG (app db) / Redis CPU % | errors |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| system | accepted events/s | reply sets delivered/s (under load) | events answered/s (draining after it) | platform messages/s | ack p50 / p99 ms (closed loop) | ack p50 / p99 / p99.9 ms at the fixed rate | peak RSS MB | CPU % (app) | PG (app db) / Redis CPU % | errors |',
+  );
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const sys of systems) {
     const c = sys.closed;
     const o = at500(sys);
     const errors = sum(Object.values(c.load.errors)) + sum(Object.values(c.load.non2xx)) + sum(sys.open.map((p) => sum(Object.values(p.load.errors)) + sum(Object.values(p.load.non2xx))));
     lines.push(
-      `| ${sys.label} | ${n0(c.load.ackedPerSecond)} | ${c.replySetsPerSecond === undefined ? '–' : n0(c.replySetsPerSecond)} | ${n0(c.platformMessagesPerSecond)} | ${n1(c.load.latency.p50)} / ${n1(c.load.latency.p99)} | ` +
+      `| ${sys.label} | ${n0(c.load.ackedPerSecond)} | ${c.replySetsPerSecond === undefined ? '–' : n0(c.replySetsPerSecond)} | ${c.drain ? n0(c.drain.drainedEventsPerSecond) : '–'} | ${n0(c.platformMessagesPerSecond)} | ${n1(c.load.latency.p50)} / ${n1(c.load.latency.p99)} | ` +
         `${o ? `${n1(o.load.latency.p50)} / ${n1(o.load.latency.p99)} / ${n1(o.load.latency.p999)} (${o.rate}/s, ${n0(o.load.ackedPerSecond)} done/s)` : '–'} | ` +
         `${sys.processes.map((p) => n0(p.peakRssMb)).join(' + ')} | ${c.cpuPercent.map((x) => n0(x)).join(' + ')} | ${n0(c.postgresOursCpuPercent)} / ${n0(c.redisCpuPercent)} | ${n0(errors)} |`,
     );
@@ -129,22 +141,24 @@ export function markdown(meta: { stamp: string; settings: Record<string, unknown
     );
     const others = (p: PhaseRecord) => p.otherProcesses.map((o) => `${o.name} ${n0(o.cpuPercent)}%`).join('; ');
     lines.push(`- busiest other processes, closed loop: ${others(c)}.`);
-    if (c.drain) {
-      lines.push(`- backlog when the closed loop stopped: ${n0(c.drain.pendingEventsAtEnd)} events and ${n0(c.drain.unfinishedDeliveriesAtEnd)} replies pending; ${c.drain.drained ? 'drained' : '**not drained**'} in ${n1(c.drain.drainMs / 1000)} s.`);
-    }
+    const drained = (d: NonNullable<PhaseRecord['drain']>) =>
+      `${n0(d.pendingEventsAtEnd)} events and ${n0(d.unfinishedDeliveriesAtEnd)} replies pending; ` +
+      (d.drained ? `drained in ${n1(d.drainMs / 1000)} s (${n0(d.drainedEventsPerSecond)} events/s)` : `${n0(d.pendingEventsLeft)} events still pending after ${n1(d.drainMs / 1000)} s (draining ${n0(d.drainedEventsPerSecond)} events/s)`);
+    if (c.drain) lines.push(`- backlog when the closed loop stopped: ${drained(c.drain)}.`);
     for (const o of sys.open) {
       lines.push(
         `- open loop ${o.rate}/s: ${n0(o.load.windowAcked)} accepted in ${o.windowS} s; ack from the scheduled time p50 ${n1(o.load.latency.p50)} / p90 ${n1(o.load.latency.p90)} / p99 ${n1(o.load.latency.p99)} / p99.9 ${n1(o.load.latency.p999)} / max ${n1(o.load.latency.max)} ms` +
           ` (service p99 ${n1(o.load.serviceLatency?.p99)} ms); platform messages ${n0(o.platformMessagesPerSecond)}/s` +
           (o.endToEndMs ? `; event received → whole reply set delivered p50 ${n1(o.endToEndMs.p50)} / p99 ${n1(o.endToEndMs.p99)} / max ${n1(o.endToEndMs.max)} ms` : '') +
+          (o.drain ? `; backlog after it: ${drained(o.drain)}` : '') +
           `; app CPU ${o.cpuPercent.map((x) => n0(x)).join(' + ')}%, PG ${n0(o.postgresCpuPercent)}% (app's database ${n0(o.postgresOursCpuPercent)}%), Redis ${n0(o.redisCpuPercent)}%, load generator ${n0(o.loadGenCpuPercent)}%, unaccounted ${n0(o.otherCpuPercent)}%; errors ${n0(sum(Object.values(o.load.errors)) + sum(Object.values(o.load.non2xx)))}; busiest other processes: ${others(o)}.`,
       );
     }
     const v = sys.verification;
     if (v) {
       lines.push(
-        `- verification: ${n0(sys.acked)} webhooks acknowledged, ${n0(v.events)} events recorded ${JSON.stringify(v.eventsByStatus)}; ${n0(v.replies)} replies (${v.repliesPerEvent.min}–${v.repliesPerEvent.max} per event), ` +
-          `deliveries ${JSON.stringify(v.deliveriesByStatus)}; ${v.unanswered} events unanswered, ${v.partlyAnswered} partly answered, ${v.apologies} apologies; ` +
+        `- verification (after the app stopped): ${n0(sys.acked)} webhooks acknowledged, ${n0(v.events)} events recorded ${JSON.stringify(v.eventsByStatus)}; ${n0(v.replies)} replies (${v.repliesPerEvent.min}–${v.repliesPerEvent.max} per event), ` +
+          `deliveries ${JSON.stringify(v.deliveriesByStatus)}; ${v.unanswered} processed events without a reply, ${v.repliesFailed} replies failed, ${n0(v.repliesInFlight)} reply sets still queued, ${n0(v.pending)} events not processed yet, ${v.apologies} apologies; ` +
           `at the platform ${n0(v.platformMessages)} messages to ${n0(v.recipients)} recipients: ${v.duplicatedAtPlatform} recipients with more messages than recorded, ${v.missingAtPlatform} with fewer.`,
       );
     } else {

@@ -23,7 +23,7 @@ export interface Conversations {
 }
 
 /** Wires the conversation side: the bot, the turn pipeline around it, and the webhook intake. */
-export function buildConversations(deps: { config: Config; db: Db; logger: Logger; queues: Queues; channels: Channels }): Conversations {
+export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db | undefined; logger: Logger; queues: Queues; channels: Channels }): Conversations {
   const { db, logger, queues, channels } = deps;
   const outbox = createBullMqOutbox({ db, queues, logger });
   const profiles = createProfileRefresher({ db, senders: channels.senders, logger });
@@ -57,5 +57,5 @@ export function buildConversations(deps: { config: Config; db: Db; logger: Logge
     maxAttempts: MAX_TURN_ATTEMPTS,
     apology: { text: TEXT.apology },
   };
-  return { intake: createInboundIntake(db, (keys) => triggerTurns(queues, keys)), pipeline, profiles };
+  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(queues, keys)), pipeline, profiles };
 }

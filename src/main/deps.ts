@@ -18,6 +18,12 @@ export interface Deps {
   readonly role: Role;
   readonly logger: Logger;
   readonly db: Db;
+  /**
+   * The webhook intake's own small pool (HTTP roles): an acknowledgement never queues for a
+   * connection behind the workers' turns and sends. The intake writes one batch at a time
+   * (inbound-intake.ts), so two connections are plenty. Undefined when this role serves no HTTP.
+   */
+  readonly intakeDb: Db | undefined;
   /** Producers (queues) and readiness: fails fast while Redis is away. */
   readonly redis: Redis;
   /** Workers' connection (`maxRetriesPerRequest: null`); undefined when this process runs no workers. */
@@ -41,10 +47,11 @@ export function runsWorkers(role: Role): boolean {
 export function buildDeps(config: Config, role: Role, logger: Logger): Deps {
   // Workers run many turns and sends at once, each holding a connection for a short transaction.
   const db = createDb(config.databaseUrl, { applicationName: `vung-xanh-${role}`, maxConnections: runsWorkers(role) ? 40 : 20 });
+  const intakeDb = runsApi(role) ? createDb(config.databaseUrl, { applicationName: `vung-xanh-${role}-intake`, maxConnections: 2 }) : undefined;
   const redis = createRedis(config.redisUrl, 'producer', logger);
   const workerRedis = runsWorkers(role) ? createRedis(config.redisUrl, 'worker', logger) : undefined;
   const queues = createQueues(redis, config.queuePrefix, logger);
-  return { config, role, logger, db, redis, workerRedis, queues };
+  return { config, role, logger, db, intakeDb, redis, workerRedis, queues };
 }
 
 /** What /readyz asks: PostgreSQL answers `select 1` and Redis answers PING (on the fail-fast connection). */

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createHttpApp } from '../http/app';
 import { allQueues } from '../jobs/queues';
 import { ensureSchedulers } from '../jobs/schedules';
+import { startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
 import { buildChannels, type Channels } from './channels';
@@ -101,6 +102,8 @@ function shutdownPhases(
     { name: 'redis (producer)', close: () => closeRedis(deps.redis) },
     { name: 'postgres pool', close: () => deps.db.destroy() },
   ];
+  const intakeDb = deps.intakeDb;
+  if (intakeDb) connections.push({ name: 'postgres pool (webhook intake)', close: () => intakeDb.destroy() });
   const workerRedis = deps.workerRedis;
   if (workerRedis) connections.push({ name: 'redis (worker)', close: () => closeRedis(workerRedis) });
   const clients: ShutdownStep[] = [];
@@ -129,6 +132,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
 
   let channels: Channels | undefined;
   let conversations: Conversations | undefined;
+  let governor: LoadGovernor | undefined;
 
   try {
     await prepareDatabase(deps);
@@ -148,7 +152,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     }
     channels = buildChannels({ config, db: deps.db, redis: deps.redis, logger, selfBaseUrl: () => `http://127.0.0.1:${selfPort}` });
     if (channels.simulated.length > 0) logger.info({ channels: channels.simulated }, 'simulator on: these channels are stood in by /simulator');
-    conversations = buildConversations({ config, db: deps.db, logger, queues: deps.queues, channels });
+    conversations = buildConversations({ config, db: deps.db, intakeDb: deps.intakeDb, logger, queues: deps.queues, channels });
     if (runsWorkers(role) && deps.workerRedis) {
       await ensureSchedulers(deps.queues, config.timezone);
       workers = startWorkers({
@@ -163,6 +167,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
           sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
         },
       });
+      // One process for HTTP and workers: the webhooks' acknowledgements go first when it is busy.
+      if (runsApi(role)) governor = startLoadGovernor(workers, { logger });
     }
     if (server) {
       const isDraining = () => draining;
@@ -174,6 +180,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       void channels.setUpProfiles().catch((err: unknown) => logger.warn({ err }, 'messenger profile not set'));
     }
   } catch (error) {
+    governor?.stop();
     await runShutdown(shutdownPhases(deps, server, workers, channels, conversations), logger, timeoutMs);
     throw error;
   }
@@ -190,6 +197,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       stopping ??= (async () => {
         const stopAt = Date.now();
         draining = true;
+        governor?.stop();
         logger.info({ reason }, 'shutting down');
         const outcome = await runShutdown(shutdownPhases(deps, server, workers, channels, conversations), logger, timeoutMs);
         if (outcome.pending.length === 0) logger.info({ ms: Date.now() - stopAt, failed: outcome.failed }, 'stopped');

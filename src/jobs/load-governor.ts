@@ -1,0 +1,67 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Worker } from 'bullmq';
+import type { Logger } from '../logging/logger';
+
+export interface LoadGovernorOptions {
+  readonly logger: Logger;
+  /** Event-loop delay (p99 over one interval, ms) above which the workers take fewer jobs at once. */
+  readonly highMs?: number;
+  /** Delay below which they take one more, back up to their configured concurrency. */
+  readonly lowMs?: number;
+  readonly intervalMs?: number;
+}
+
+export interface LoadGovernor {
+  stop(): void;
+}
+
+const DEFAULTS = { highMs: 12, lowMs: 5, intervalMs: 200 } as const;
+
+/**
+ * Keeps webhook acknowledgements fast where they share an event loop with the workers (ROLE=all).
+ * Every interval it reads how late the event loop ran; above `highMs` each governed worker's
+ * concurrency is halved (down to 1), below `lowMs` it grows by one, back to what it was configured
+ * with. An acknowledgement is due within seconds (a late one makes the platform deliver again);
+ * turns and sends are durable work that can wait its turn, so under a burst the webhooks go first
+ * and the backlog drains in the quiet that follows. Jobs already running are never interrupted.
+ */
+export function startLoadGovernor(workers: readonly Worker[], options: LoadGovernorOptions): LoadGovernor {
+  const highMs = options.highMs ?? DEFAULTS.highMs;
+  const lowMs = options.lowMs ?? DEFAULTS.lowMs;
+  const configured = new Map(workers.map((w) => [w, w.concurrency]));
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  let throttled = false;
+  let lastInfoAt = 0;
+
+  const timer = setInterval(() => {
+    const lagMs = delay.percentile(99) / 1e6;
+    delay.reset();
+    let below = true;
+    for (const [worker, max] of configured) {
+      if (lagMs > highMs) worker.concurrency = Math.max(1, Math.floor(worker.concurrency / 2));
+      else if (lagMs < lowMs && worker.concurrency < max) worker.concurrency += 1;
+      if (worker.concurrency < max) below = false;
+    }
+    if (!below && !throttled) {
+      throttled = true;
+      // Bursts come and go by the second: one info line a minute at most, the rest at debug.
+      const now = Date.now();
+      const level = now - lastInfoAt >= 60_000 ? 'info' : 'debug';
+      if (level === 'info') lastInfoAt = now;
+      options.logger[level]({ lagMs: Math.round(lagMs) }, 'busy: the workers take fewer jobs at once so that webhooks are answered first');
+    } else if (below && throttled) {
+      throttled = false;
+      options.logger.debug('no longer busy: the workers are back to their full concurrency');
+    }
+  }, options.intervalMs ?? DEFAULTS.intervalMs);
+  timer.unref();
+
+  return {
+    stop() {
+      clearInterval(timer);
+      delay.disable();
+      for (const [worker, max] of configured) worker.concurrency = max;
+    },
+  };
+}

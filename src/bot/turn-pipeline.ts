@@ -45,7 +45,17 @@ function isMemberAction(event: InboundEvent): boolean {
 }
 
 /** undefined: nothing was pending. `more`: another event was pending behind this one when it was claimed. */
-type TurnResult = { readonly identity: IdentityRecord; readonly event: InboundEvent; readonly deliveryIds: number[]; readonly more: boolean } | undefined;
+type TurnResult =
+  | {
+      readonly identity: IdentityRecord;
+      readonly event: InboundEvent;
+      /** The replies, to the member the event came from. */
+      readonly deliveryIds: number[];
+      /** Deliveries the turn queued for anyone else (enqueueAfterTurn), routed by the outbox. */
+      readonly others: number[];
+      readonly more: boolean;
+    }
+  | undefined;
 
 /** The event a turn claimed, known to the caller even when the turn then fails (its transaction rolled back). */
 interface ClaimedEvent {
@@ -69,6 +79,7 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed:
       ...(event.kind === 'follow' ? { followState: 'following' as const } : event.kind === 'unfollow' ? { followState: 'unfollowed' as const } : {}),
     });
     let deliveryIds: number[] = [];
+    let others: number[] = [];
     if (event.kind === 'delivered' || event.kind === 'read') {
       await deps.recordReceipt(tx, identity.id, event);
     } else if (event.kind === 'staffReply') {
@@ -79,12 +90,13 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed:
       if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
       if (activity) {
         const sink = new CollectingSink();
-        await runInTurnTransaction(tx, () => adapter.processActivity(activity, sink, (context) => deps.bot.onTurn(context)));
+        const turn = await runInTurnTransaction(tx, () => adapter.processActivity(activity, sink, (context) => deps.bot.onTurn(context)));
         deliveryIds = await deps.recordReplies(tx, identity.id, `reply:${row.id}`, sink.messages);
+        others = turn.deliveriesAfterCommit;
       }
     }
     await markEventDone(tx, row.id, 'processed');
-    return { identity, event, deliveryIds, more };
+    return { identity, event, deliveryIds, others, more };
   });
 }
 
@@ -146,6 +158,7 @@ export async function drainConversation(deps: TurnPipelineDeps, conversationKey:
     processed += 1;
     // The replies go to the identity the event came from, on the event's channel.
     await deps.enqueueDeliveries(result.deliveryIds, result.event.channel);
+    if (result.others.length > 0) await deps.enqueueDeliveries(result.others);
     deps.afterTurn?.(result.identity, result.event);
     if (!result.more) break;
   }

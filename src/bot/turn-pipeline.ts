@@ -7,6 +7,7 @@ import { activityFromEvent } from './activity-mapping';
 import { claimNextPendingEvent, lockConversation, markEventDead, markEventDone, recordEventFailure } from './inbound-events.repository';
 import { CollectingSink, type PlatformBotAdapter } from './platform-bot.adapter';
 import { StateConflictError } from './postgres-storage';
+import { setTurnPerson } from './turn-person';
 import { runInTurnTransaction } from './turn-scope';
 import type { VungXanhBot } from './vung-xanh.bot';
 
@@ -53,6 +54,8 @@ type TurnResult =
       readonly deliveryIds: number[];
       /** Deliveries the turn queued for anyone else (enqueueAfterTurn), routed by the outbox. */
       readonly others: number[];
+      /** Work the turn asked to start after its commit (afterTurnCommit). */
+      readonly tasks: (() => Promise<void>)[];
       readonly more: boolean;
     }
   | undefined;
@@ -80,6 +83,7 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed:
     });
     let deliveryIds: number[] = [];
     let others: number[] = [];
+    let tasks: (() => Promise<void>)[] = [];
     if (event.kind === 'delivered' || event.kind === 'read') {
       await deps.recordReceipt(tx, identity.id, event);
     } else if (event.kind === 'staffReply') {
@@ -90,13 +94,20 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed:
       if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
       if (activity) {
         const sink = new CollectingSink();
-        const turn = await runInTurnTransaction(tx, () => adapter.processActivity(activity, sink, (context) => deps.bot.onTurn(context)));
+        const person = { identityId: identity.id, channel: event.channel, platformUserId: event.userId, memberId: identity.memberId };
+        const turn = await runInTurnTransaction(tx, () =>
+          adapter.processActivity(activity, sink, (context) => {
+            setTurnPerson(context, person);
+            return deps.bot.onTurn(context);
+          }),
+        );
         deliveryIds = await deps.recordReplies(tx, identity.id, `reply:${row.id}`, sink.messages);
         others = turn.deliveriesAfterCommit;
+        tasks = turn.tasksAfterCommit;
       }
     }
     await markEventDone(tx, row.id, 'processed');
-    return { identity, event, deliveryIds, others, more };
+    return { identity, event, deliveryIds, others, tasks, more };
   });
 }
 
@@ -159,6 +170,9 @@ export async function drainConversation(deps: TurnPipelineDeps, conversationKey:
     // The replies go to the identity the event came from, on the event's channel.
     await deps.enqueueDeliveries(result.deliveryIds, result.event.channel);
     if (result.others.length > 0) await deps.enqueueDeliveries(result.others);
+    for (const task of result.tasks) {
+      await task().catch((err: unknown) => deps.logger.warn({ err, conversationKey }, 'a task after the turn failed; its sweeper will pick it up'));
+    }
     deps.afterTurn?.(result.identity, result.event);
     if (!result.more) break;
   }

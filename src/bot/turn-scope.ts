@@ -11,15 +11,23 @@ interface TurnScope {
   readonly tx: Tx;
   /** Deliveries (to anyone: the member told of a review, a cadre nudged) to hand to the outbox once the turn commits. */
   readonly deliveriesAfterCommit: number[];
+  /** Work to start once the turn commits (enqueue a job for a row the turn wrote). */
+  readonly tasksAfterCommit: (() => Promise<void>)[];
+}
+
+/** What a turn asked for after its commit: the caller runs it (see enqueueAfterTurn, afterTurnCommit). */
+export interface AfterCommit {
+  readonly deliveriesAfterCommit: number[];
+  readonly tasksAfterCommit: (() => Promise<void>)[];
 }
 
 const scope = new AsyncLocalStorage<TurnScope>();
 
 /** Runs `work` as a turn in `tx`; returns its result and the deliveries it queued for after the commit. */
-export async function runInTurnTransaction<T>(tx: Tx, work: () => Promise<T>): Promise<{ result: T; deliveriesAfterCommit: number[] }> {
-  const turn: TurnScope = { tx, deliveriesAfterCommit: [] };
+export async function runInTurnTransaction<T>(tx: Tx, work: () => Promise<T>): Promise<{ result: T } & AfterCommit> {
+  const turn: TurnScope = { tx, deliveriesAfterCommit: [], tasksAfterCommit: [] };
   const result = await scope.run(turn, work);
-  return { result, deliveriesAfterCommit: turn.deliveriesAfterCommit };
+  return { result, deliveriesAfterCommit: turn.deliveriesAfterCommit, tasksAfterCommit: turn.tasksAfterCommit };
 }
 
 /** The current turn's transaction, or `fallback` outside a turn. */
@@ -34,4 +42,16 @@ export function turnDb(fallback: Db): Db | Tx {
  */
 export function enqueueAfterTurn(deliveryIds: readonly number[]): void {
   scope.getStore()?.deliveriesAfterCommit.push(...deliveryIds);
+}
+
+/**
+ * Runs `task` once the current turn commits (never if it rolls back), e.g. adding a job for a row
+ * the turn wrote. Best effort, like the outbox: a task must be safe to lose (a sweeper finds what
+ * it should have started) and must not throw into the caller (errors are logged by the pipeline).
+ * Outside a turn it runs at once.
+ */
+export function afterTurnCommit(task: () => Promise<void>): void {
+  const turn = scope.getStore();
+  if (turn) turn.tasksAfterCommit.push(task);
+  else void task();
 }

@@ -1,10 +1,15 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { Db } from '../db/database';
-import { MainMenuDialog, MAIN_MENU_DIALOG } from '../dialogs/main-menu.dialog';
+import { allDialogs } from '../dialogs/all-dialogs';
+import type { DialogDeps } from '../dialogs/dialog-deps';
+import { GLOBAL_COMMANDS } from '../dialogs/global-commands';
+import { allInterceptors, type TurnInterceptor } from '../dialogs/interceptors';
+import { MAIN_MENU_DIALOG } from '../dialogs/main-menu.dialog';
 import { TEXT } from '../dialogs/messages.vi';
 import { matchKey } from '../domain/shared/text';
 import { SHARED_INFO_EVENT } from './activity-mapping';
+import { hashKeyword } from './recognizer';
 import { OccConversationState, OccUserState } from './occ-state';
 import { PostgresStorage } from './postgres-storage';
 
@@ -32,6 +37,7 @@ export class VungXanhBot {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<UserProfileState>;
   private readonly dialogs: DialogSet;
+  private readonly interceptors: TurnInterceptor[];
 
   constructor(deps: BotDeps) {
     const storage = new PostgresStorage(deps.db);
@@ -39,7 +45,10 @@ export class VungXanhBot {
     this.userState = new OccUserState(storage);
     this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
     this.profile = this.userState.createProperty<UserProfileState>('profile');
-    this.dialogs = new DialogSet(this.dialogState).add(new MainMenuDialog(deps));
+    const dialogDeps: DialogDeps = { db: deps.db, timeZone: deps.timeZone, now: deps.now ?? (() => new Date()) };
+    this.dialogs = new DialogSet(this.dialogState);
+    for (const dialog of allDialogs(dialogDeps)) this.dialogs.add(dialog);
+    this.interceptors = allInterceptors(dialogDeps);
   }
 
   async onTurn(context: TurnContext): Promise<void> {
@@ -56,11 +65,20 @@ export class VungXanhBot {
   }
 
   private async onMessage(context: TurnContext): Promise<void> {
+    for (const intercept of this.interceptors) if (await intercept(context)) return;
     const dc = await this.dialogs.createContext(context);
     const said = matchKey(String(context.activity.value ?? context.activity.text ?? ''));
     if (MENU_WORDS.has(said)) {
       await dc.cancelAllDialogs();
       await this.greetAndShowMenu(context, false);
+      return;
+    }
+    const typed = String(context.activity.value ?? context.activity.text ?? '');
+    const keyword = hashKeyword(typed);
+    const command = GLOBAL_COMMANDS.find((c) => c.words.some((w) => (w.startsWith('#') ? w === keyword : w === typed.trim() || matchKey(w) === said)));
+    if (command && dc.findDialog(command.dialogId)) {
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(command.dialogId, command.options);
       return;
     }
     const result = await dc.continueDialog();

@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   ComponentDialog,
   ListStyle,
   WaterfallDialog,
@@ -8,49 +7,56 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Db } from '../db/database';
+import { currentMember } from './current-member';
+import { VxChoicePrompt } from './prompts';
+import type { DialogDeps } from './dialog-deps';
+import { DIALOG } from './dialog-ids';
+import { MENU_ENTRIES, menuEntriesFor, type MenuEntry } from './menu';
 import { addDays, localDayOf } from '../domain/shared/time';
 import { listCurrentAndUpcomingWaves } from '../domain/waves/waves.repository';
 import { turnDb } from '../bot/turn-scope';
 import { MENU, TEXT, waveDates, waveLines } from './messages.vi';
 
-export const MAIN_MENU_DIALOG = 'mainMenu';
+export const MAIN_MENU_DIALOG = DIALOG.mainMenu;
 const MENU_PROMPT = 'mainMenu.choice';
 const STEPS = 'mainMenu.steps';
 const UPCOMING_DAYS = 30;
 const MAX_WAVES_LISTED = 5;
 
-export interface MainMenuDeps {
-  readonly db: Db;
-  readonly timeZone: string;
-  readonly now?: () => Date;
+function choicesOf(entries: readonly MenuEntry[]): Choice[] {
+  return entries.map((entry) => {
+    const words = MENU[entry.key];
+    return { value: words.value, action: { type: 'imBack', title: words.title, value: words.value }, synonyms: [words.title, words.keyword, ...words.synonyms] };
+  });
 }
-
-const MENU_CHOICES: Choice[] = Object.values(MENU).map((entry) => ({ value: entry.value, action: { type: 'imBack', title: entry.title, value: entry.value }, synonyms: [entry.title, ...entry.synonyms] }));
 
 /**
  * The menu every conversation starts from. Choices go out as suggested actions: quick replies on
  * Messenger, numbered lines on Zalo (where the member answers with the number).
  */
 export class MainMenuDialog extends ComponentDialog {
-  constructor(private readonly deps: MainMenuDeps) {
+  constructor(private readonly deps: DialogDeps) {
     super(MAIN_MENU_DIALOG);
-    this.addDialog(new ChoicePrompt(MENU_PROMPT, undefined, 'vi-VN'));
+    this.addDialog(new VxChoicePrompt(MENU_PROMPT));
     this.addDialog(new WaterfallDialog(STEPS, [this.askStep.bind(this), this.answerStep.bind(this)]));
     this.initialDialogId = STEPS;
   }
 
   private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const entries = menuEntriesFor(await currentMember(step.context, this.deps.db));
     return step.prompt(MENU_PROMPT, {
       prompt: TEXT.menuPrompt,
       retryPrompt: TEXT.menuRetry,
-      choices: MENU_CHOICES,
+      choices: choicesOf(entries),
       style: ListStyle.suggestedAction,
     });
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const picked = (step.result as FoundChoice).value;
+    const entry = MENU_ENTRIES.find((e) => MENU[e.key].value === picked);
+    // Feature dialogs are registered beside this one (all-dialogs.ts); findDialog looks there too.
+    if (entry && entry.dialogId !== DIALOG.help && step.findDialog(entry.dialogId)) return step.replaceDialog(entry.dialogId);
     if (picked === MENU.currentWaves.value) await step.context.sendActivity(await this.describeWaves());
     else await step.context.sendActivity(TEXT.help);
     return step.endDialog();

@@ -6,6 +6,8 @@ import { signMessengerBody } from '../../src/channels/messenger/messenger.signat
 import { signZaloBody, ZALO_SIGNATURE_HEADER } from '../../src/channels/zalo/zalo.signature';
 import { ZALO_CHOICE_HINT } from '../../src/channels/zalo/zalo.render';
 import { MENU, TEXT } from '../../src/dialogs/messages.vi';
+import { menuEntriesFor } from '../../src/dialogs/menu';
+import { cutTitle } from '../../src/channels/messenger/messenger.render';
 import type { Db } from '../../src/db/database';
 
 /**
@@ -142,12 +144,11 @@ export function botMessages(thread: readonly SimMessage[]): SimMessage[] {
 export const contentOf = (m: SimMessage): BotMessageContent => m.content as BotMessageContent;
 
 /** The menu on Zalo: no buttons in consultation messages, so numbered lines and a hint. */
-export const ZALO_MENU_TEXT = `${TEXT.menuPrompt}\n\n1. ${MENU.currentWaves.title}\n2. ${MENU.help.title}\n${ZALO_CHOICE_HINT}`;
+export const ZALO_MENU_TEXT = `${TEXT.menuPrompt}\n\n${menuEntriesFor(null)
+  .map((e, i) => `${i + 1}. ${MENU[e.key].title}`)
+  .join('\n')}\n${ZALO_CHOICE_HINT}`;
 /** The menu on Messenger: the prompt with one quick reply per choice. */
-export const MESSENGER_MENU_CHIPS = [
-  { content_type: 'text', title: MENU.currentWaves.title, payload: MENU.currentWaves.value },
-  { content_type: 'text', title: MENU.help.title, payload: MENU.help.value },
-];
+export const MESSENGER_MENU_CHIPS = menuEntriesFor(null).map((e) => ({ content_type: 'text', title: cutTitle(MENU[e.key].title), payload: MENU[e.key].value }));
 
 export type ReplyLabel = 'greeting' | 'menu' | 'help' | 'waves' | 'retry' | 'apology';
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database';
-import type { MemberRole, MemberSource, MemberStatus } from '../../db/types';
+import type { Selectable } from 'kysely';
+import type { Db, Tx } from '../../db/database';
+import type { MemberRole, MembersTable, MemberSource, MemberStatus } from '../../db/types';
 
 export interface MemberRecord {
   readonly id: string;
@@ -38,14 +39,12 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-export async function findMembersByPhones(db: Db, phones: readonly string[]): Promise<MemberRecord[]> {
-  if (phones.length === 0) return [];
-  const rows = await db
-    .selectFrom('members')
-    .select(['id', 'full_name', 'phone', 'role', 'branch_id', 'is_collaborator', 'is_theory_club', 'status', 'source', 'verified_by', 'verified_at'])
-    .where(sql<boolean>`phone = any(${[...phones]}::text[])`)
-    .execute();
-  return rows.map((r) => ({
+const MEMBER_COLUMNS = ['id', 'full_name', 'phone', 'role', 'branch_id', 'is_collaborator', 'is_theory_club', 'status', 'source', 'verified_by', 'verified_at'] as const;
+
+type MemberRow = Pick<Selectable<MembersTable>, (typeof MEMBER_COLUMNS)[number]>;
+
+function memberOf(r: MemberRow): MemberRecord {
+  return {
     id: r.id,
     fullName: r.full_name,
     phone: r.phone,
@@ -57,7 +56,22 @@ export async function findMembersByPhones(db: Db, phones: readonly string[]): Pr
     source: r.source,
     verifiedBy: r.verified_by,
     verifiedAt: r.verified_at,
-  }));
+  };
+}
+
+export async function findMembersByPhones(db: Db | Tx, phones: readonly string[]): Promise<MemberRecord[]> {
+  if (phones.length === 0) return [];
+  const rows = await db
+    .selectFrom('members')
+    .select([...MEMBER_COLUMNS])
+    .where(sql<boolean>`phone = any(${[...phones]}::text[])`)
+    .execute();
+  return rows.map(memberOf);
+}
+
+export async function findMemberById(db: Db | Tx, memberId: string): Promise<MemberRecord | undefined> {
+  const row = await db.selectFrom('members').select([...MEMBER_COLUMNS]).where('id', '=', memberId).executeTakeFirst();
+  return row ? memberOf(row) : undefined;
 }
 
 /**

@@ -1,0 +1,2 @@
+/** Cadres' desk (proof review, registrations, branch trends), collaborators' tasks, good news. */
+export {};

@@ -1,0 +1,2 @@
+/** Subscriptions, official pages, handover to a cadre, data rights. */
+export {};

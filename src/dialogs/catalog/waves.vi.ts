@@ -1,0 +1,2 @@
+/** Waves: the list, joining, proofs, and "Kết quả của tôi". */
+export {};

@@ -278,3 +278,18 @@ describe.each(['zalo', 'messenger'] as const)('member services on %s', (channel)
     });
   });
 });
+
+describe('a data-deletion request made on Zalo', () => {
+  test('erases like the chat command, silently, and the next message starts afresh', async () => {
+    const user = world.user('zalo');
+    const { memberId } = await register(user, 'Đỗ Minh Khang');
+    const seen = await user.requestErasure();
+    expect(seen).toEqual([]);
+    expect(await world.db.selectFrom('members').select(['full_name', 'status']).where('id', '=', memberId).executeTakeFirstOrThrow()).toEqual({ full_name: null, status: 'erased' });
+    const states = await world.db.selectFrom('bot_state').select('key').where('key', 'like', `%${user.platformUserId}%`).execute();
+    expect(states).toEqual([]);
+    await user.say('menu');
+    expect(user.lastText()).toContain(TEXT.greeting);
+    expect(await user.memberId()).toBeNull();
+  });
+});

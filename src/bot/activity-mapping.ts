@@ -4,6 +4,8 @@ import type { OutboundChoice, OutboundLink, OutboundMessage } from '../domain/sh
 
 /** `activity.name` of the event a member's shared details arrive as (Zalo request_user_info). */
 export const SHARED_INFO_EVENT = 'sharedInfo';
+/** `activity.name` of a member's data-deletion request made on the platform (Zalo user_withdraw). */
+export const ERASURE_REQUEST_EVENT = 'erasureRequest';
 
 /** What the channel said, kept on every inbound activity for dialogs that need the detail. */
 export interface InboundChannelData {
@@ -53,6 +55,8 @@ export function activityFromEvent(event: InboundEvent): Partial<Activity> | unde
       return { ...base, type: ActivityTypes.ConversationUpdate, membersRemoved: [base.from] };
     case 'sharedInfo':
       return { ...base, type: ActivityTypes.Event, name: SHARED_INFO_EVENT, value: { name: event.name, phone: event.phone } };
+    case 'erasureRequest':
+      return { ...base, type: ActivityTypes.Event, name: ERASURE_REQUEST_EVENT };
     case 'delivered':
     case 'read':
     case 'staffReply':

@@ -60,7 +60,8 @@ export function createProfileRefresher(deps: ProfileRefresherDeps): ProfileRefre
 
   return {
     afterTurn(identity, event) {
-      if (event.kind === 'unfollow' || event.kind === 'delivered' || event.kind === 'read') return;
+      // After an erasure request the identity holds nothing personal: its profile is not fetched again.
+      if (event.kind === 'unfollow' || event.kind === 'delivered' || event.kind === 'read' || event.kind === 'erasureRequest') return;
       const fetchedAt = identity.profileFetchedAt?.getTime();
       if (fetchedAt !== undefined && now().getTime() - fetchedAt < refreshAfter) return;
       const sender = deps.senders[event.channel];

@@ -8,7 +8,9 @@ import { allInterceptors, type TurnInterceptor } from '../dialogs/interceptors';
 import { MAIN_MENU_DIALOG } from '../dialogs/main-menu.dialog';
 import { TEXT } from '../dialogs/messages.vi';
 import { matchKey } from '../domain/shared/text';
-import { SHARED_INFO_EVENT } from './activity-mapping';
+import { ERASURE_REQUEST_EVENT, SHARED_INFO_EVENT } from './activity-mapping';
+import { isTurnStateForgotten } from './forgotten-state';
+import { handleErasureRequest } from '../dialogs/erasure-request';
 import { hashKeyword } from './recognizer';
 import { OccConversationState, OccUserState } from './occ-state';
 import { PostgresStorage } from './postgres-storage';
@@ -38,6 +40,7 @@ export class VungXanhBot {
   private readonly profile: StatePropertyAccessor<UserProfileState>;
   private readonly dialogs: DialogSet;
   private readonly interceptors: TurnInterceptor[];
+  private readonly dialogDeps: DialogDeps;
 
   constructor(deps: BotDeps) {
     const storage = new PostgresStorage(deps.db);
@@ -46,6 +49,7 @@ export class VungXanhBot {
     this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
     this.profile = this.userState.createProperty<UserProfileState>('profile');
     const dialogDeps: DialogDeps = { db: deps.db, timeZone: deps.timeZone, now: deps.now ?? (() => new Date()) };
+    this.dialogDeps = dialogDeps;
     this.dialogs = new DialogSet(this.dialogState);
     for (const dialog of allDialogs(dialogDeps)) this.dialogs.add(dialog);
     this.interceptors = allInterceptors(dialogDeps);
@@ -57,9 +61,13 @@ export class VungXanhBot {
       if ((activity.membersAdded?.length ?? 0) > 0) await this.greetAndShowMenu(context, true);
     } else if (activity.type === ActivityTypes.Event && activity.name === SHARED_INFO_EVENT) {
       await context.sendActivity(TEXT.sharedInfoThanks);
+    } else if (activity.type === ActivityTypes.Event && activity.name === ERASURE_REQUEST_EVENT) {
+      await handleErasureRequest(context, this.dialogDeps);
     } else if (activity.type === ActivityTypes.Message) {
       await this.onMessage(context);
     }
+    // The member's data (this state included) was erased in this turn: nothing to write back.
+    if (isTurnStateForgotten(context)) return;
     await this.conversationState.saveChanges(context);
     await this.userState.saveChanges(context);
   }

@@ -64,7 +64,12 @@ export interface InboundStaffReplyEvent extends InboundEventBase {
   readonly staffId?: string;
 }
 
-export type InboundEvent = InboundMessageEvent | InboundFollowEvent | InboundSharedInfoEvent | InboundReceiptEvent | InboundStaffReplyEvent;
+/** The member asked the platform to delete the data we hold about them (Zalo `user_withdraw`). */
+export interface InboundErasureRequestEvent extends InboundEventBase {
+  readonly kind: 'erasureRequest';
+}
+
+export type InboundEvent = InboundMessageEvent | InboundFollowEvent | InboundSharedInfoEvent | InboundReceiptEvent | InboundStaffReplyEvent | InboundErasureRequestEvent;
 export type InboundEventKind = InboundEvent['kind'];
 
 /** The conversation an event belongs to: the unit of ordering. */

@@ -1,8 +1,20 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps';
 import { MainMenuDialog } from './main-menu.dialog';
+import { DataRightsDialog } from './data-rights.dialog';
+import { HandoverDialog } from './handover.dialog';
+import { LinkChannelDialog } from './link-channel.dialog';
+import { OfficialPagesDialog } from './official-pages.dialog';
+import { SubscriptionsDialog } from './subscriptions.dialog';
 
 /** Every dialog the bot runs, registered in one DialogSet (vung-xanh.bot.ts). */
 export function allDialogs(deps: DialogDeps): Dialog[] {
-  return [new MainMenuDialog(deps)];
+  return [
+    new MainMenuDialog(deps),
+    new SubscriptionsDialog(deps),
+    new OfficialPagesDialog(deps),
+    new HandoverDialog(deps),
+    new DataRightsDialog(deps),
+    new LinkChannelDialog(deps),
+  ];
 }

@@ -20,5 +20,10 @@ const MENU_COMMANDS: GlobalCommand[] = MENU_ENTRIES.map((entry) => ({ words: [ME
 export const GLOBAL_COMMANDS: readonly GlobalCommand[] = [
   ...MENU_COMMANDS,
   // Feature commands go here, e.g. { words: ['dung nhan tin'], dialogId: DIALOG.subscriptions, options: { stopAll: true } }.
+  { words: ['dung nhan tin', 'huy nhan tin', 'stop'], dialogId: DIALOG.subscriptions, options: { stopAll: true } },
+  { words: ['xoa du lieu cua toi', 'xoa du lieu', 'xoa thong tin cua toi'], dialogId: DIALOG.dataRights, options: { mode: 'erase' } },
+  { words: ['du lieu cua toi', 'thong tin cua toi'], dialogId: DIALOG.dataRights, options: { mode: 'show' } },
+  { words: ['gap can bo'], dialogId: DIALOG.handover },
+  { words: ['lien ket', 'ma lien ket', 'lien ket tai khoan'], dialogId: DIALOG.linkChannel },
   { words: ['tro giup', 'help', 'huong dan'], dialogId: DIALOG.help },
 ];

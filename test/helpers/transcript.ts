@@ -168,6 +168,11 @@ export class TranscriptUser {
     return this.send({ kind: 'message', text: phone, value: phone, attachments: [] });
   }
 
+  /** The member asks the platform to delete their data (Zalo user_withdraw). */
+  requestErasure(): Promise<Seen[]> {
+    return this.send({ kind: 'erasureRequest' });
+  }
+
   /** Sends attachments (an image, a link shared as an attachment). */
   attach(attachments: readonly InboundAttachment[], text?: string): Promise<Seen[]> {
     return this.send({ kind: 'message', ...(text === undefined ? {} : { text }), attachments });

@@ -92,10 +92,25 @@ const chatNow = z
   .object({ event_name: z.literal('user_click_chatnow'), oa_id: optionalId, user_id: optionalId, sender: party.optional(), recipient: party.optional(), timestamp })
   .loose();
 
-const zaloEvent = z.discriminatedUnion('event_name', [userMessage, follow, submitInfo, received, seen, echo, chatNow]);
+// zalo.md §1.3 lists `user_withdraw` (the user asks for their data to be deleted) without its
+// shape. UNCERTAIN: read the user from user_id, sender or follower and the OA from oa_id or
+// recipient, whichever is present, like the other events that carry a user.
+const withdraw = z
+  .object({
+    event_name: z.literal('user_withdraw'),
+    oa_id: optionalId,
+    user_id: optionalId,
+    sender: party.optional().catch(undefined),
+    follower: party.optional().catch(undefined),
+    recipient: party.optional().catch(undefined),
+    timestamp,
+  })
+  .loose();
+
+const zaloEvent = z.discriminatedUnion('event_name', [userMessage, follow, submitInfo, received, seen, echo, chatNow, withdraw]);
 type ZaloEvent = z.infer<typeof zaloEvent>;
 
-const KNOWN_EVENTS = new Set<string>([...USER_MESSAGE_EVENTS, ...OA_ECHO_EVENTS, 'follow', 'unfollow', 'user_submit_info', 'user_received_message', 'user_seen_message', 'user_click_chatnow']);
+const KNOWN_EVENTS = new Set<string>([...USER_MESSAGE_EVENTS, ...OA_ECHO_EVENTS, 'follow', 'unfollow', 'user_submit_info', 'user_received_message', 'user_seen_message', 'user_click_chatnow', 'user_withdraw']);
 
 /**
  * Zalo's exact bytes → channel-neutral events. One body carries one event. Ids stay strings end to
@@ -155,6 +170,13 @@ function toInboundEvent(e: ZaloEvent): InboundEvent | null | string {
       if (userId === undefined) return 'user_id is missing';
       if (accountId === undefined) return 'oa_id is missing';
       return { ...base, kind: 'message', eventKey: `chatnow:${userId}:${e.timestamp}`, userId, accountId, attachments: [], value: ZALO_GET_STARTED_VALUE, valueTitle: 'Nhắn tin' };
+    }
+    case 'user_withdraw': {
+      const userId = e.user_id ?? e.sender?.id ?? e.follower?.id;
+      const accountId = e.oa_id ?? e.recipient?.id;
+      if (userId === undefined) return 'user_id is missing';
+      if (accountId === undefined) return 'oa_id is missing';
+      return { ...base, kind: 'erasureRequest', eventKey: `withdraw:${userId}:${e.timestamp}`, userId, accountId };
     }
     default:
       if (isEcho(e)) {

@@ -7,6 +7,7 @@ import type { BranchKind, UnitLevel, WaveAction } from '../../db/types';
 import { AppError } from '../../errors/app-error';
 import { zonedDayRange, formatVietnameseDay, type LocalDay } from '../shared/time';
 import { anniversaryDay, anniversaryNumber, HISTORIC_DAYS } from './anniversary';
+import { EXAMPLE_OFFICIAL_PAGES, type ExampleOfficialPage } from './example-official-pages';
 
 export const EXAMPLE_DEFAULT_YEAR = 2024;
 export const EXAMPLE_MIN_YEAR = 2000;
@@ -57,6 +58,8 @@ export interface ExamplePlan {
   readonly units: readonly ExampleUnit[];
   readonly plan: ExamplePlanRow;
   readonly waves: readonly ExampleWave[];
+  /** Pages members are asked to follow; their addresses are placeholders staff replace. */
+  readonly officialPages: readonly ExampleOfficialPage[];
 }
 
 const CLUSTERS = [
@@ -220,5 +223,6 @@ export function examplePlan(year: number, timeZone: string): ExamplePlan {
       teachingsPerWeek: 1,
     },
     waves: waveTexts(year).map((wave) => ({ ...wave, ...zonedDayRange(wave.firstDay, wave.lastDay, timeZone) })),
+    officialPages: EXAMPLE_OFFICIAL_PAGES,
   };
 }

@@ -2,6 +2,7 @@ import { withTransaction, type Db } from '../../db/database';
 import { AppError } from '../../errors/app-error';
 import type { LocalDay } from '../shared/time';
 import { examplePlan, type ExampleUnit } from './example-plan';
+import { insertOfficialPageIfAbsent } from '../official-pages/official-pages.repository';
 import { findPlanId, findUnitByCode, insertPlanIfAbsent, insertUnitIfAbsent, insertWaveIfAbsent } from './plan-seed.repository';
 
 export interface SeedCounts {
@@ -27,6 +28,7 @@ export interface ExampleSeedResult {
   readonly units: SeedCounts;
   readonly plans: SeedCounts;
   readonly waves: SeedCounts;
+  readonly officialPages: SeedCounts;
   readonly waveDetails: readonly SeededWave[];
 }
 
@@ -120,6 +122,21 @@ export async function seedExamplePlan(db: Db, options: { year: number; timeZone:
       waveDetails.push({ templateKey, title, firstDay, lastDay, created: insertedId !== undefined });
     }
 
+    const pageFlags: boolean[] = [];
+    for (const [i, page] of template.officialPages.entries()) {
+      pageFlags.push(
+        await insertOfficialPageIfAbsent(tx, {
+          seed_key: page.seedKey,
+          title: page.title,
+          url: page.url,
+          platform: page.platform,
+          description: page.description,
+          sort_order: (i + 1) * 10,
+          is_example: true,
+        }),
+      );
+    }
+
     const district = template.units.find((u) => u.code === plan.ownerCode);
     return {
       year: plan.year,
@@ -136,6 +153,7 @@ export async function seedExamplePlan(db: Db, options: { year: number; timeZone:
       units: count(unitFlags),
       plans: count([insertedPlanId !== undefined]),
       waves: count(waveDetails.map((w) => w.created)),
+      officialPages: count(pageFlags),
       waveDetails,
     };
   });
@@ -158,6 +176,7 @@ export function describeSeedResult(result: ExampleSeedResult): string {
     `  Đơn vị (cây tổ chức mẫu): ${counts(result.units)}`,
     `  Kế hoạch:                 ${counts(result.plans)}`,
     `  Đợt hoạt động:            ${counts(result.waves)}`,
+    `  Trang chính thống:        ${counts(result.officialPages)} — địa chỉ trang là địa chỉ mẫu (example), cán bộ cần thay bằng địa chỉ thật`,
     '',
     `Các đợt hoạt động (giờ ${result.timeZone}):`,
     ...result.waveDetails.map(
@@ -165,7 +184,7 @@ export function describeSeedResult(result: ExampleSeedResult): string {
     ),
     '',
   ];
-  const createdNothing = result.units.created + result.plans.created + result.waves.created === 0;
+  const createdNothing = result.units.created + result.plans.created + result.waves.created + result.officialPages.created === 0;
   lines.push(
     createdNothing
       ? 'Không có gì thay đổi: toàn bộ dữ liệu mẫu đã có sẵn, những gì đã có được giữ nguyên.'

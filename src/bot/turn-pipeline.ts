@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/database';
 import type { InboundEvent, InboundReceiptEvent, PlatformChannel } from '../channels/channel';
 import type { OutboundMessage } from '../domain/shared/outbound-message';
+import { recordStaffReplyFromPlatform } from '../domain/handover/handover.service';
 import { touchIdentity, type IdentityRecord } from '../domain/identities/identities.repository';
 import type { Logger } from '../logging/logger';
 import { activityFromEvent } from './activity-mapping';
@@ -87,7 +88,8 @@ async function runTurn(deps: TurnPipelineDeps, conversationKey: string, claimed:
     if (event.kind === 'delivered' || event.kind === 'read') {
       await deps.recordReceipt(tx, identity.id, event);
     } else if (event.kind === 'staffReply') {
-      deps.logger.info({ eventId, channel: event.channel }, 'staff replied from the platform inbox');
+      const threaded = await recordStaffReplyFromPlatform(tx, identity.id, event.text, new Date(event.platformTs));
+      deps.logger.info({ eventId, channel: event.channel, threaded }, 'staff replied from the platform inbox');
     } else {
       const adapter = deps.adapters[event.channel];
       const activity = activityFromEvent(event);

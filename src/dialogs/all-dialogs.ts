@@ -1,8 +1,18 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps';
 import { MainMenuDialog } from './main-menu.dialog';
+import { CurrentWavesDialog } from './current-waves.dialog';
+import { JoinWaveDialog } from './join-wave.dialog';
+import { SubmitProofDialog } from './submit-proof.dialog';
+import { MyResultsDialog } from './my-results.dialog';
 
 /** Every dialog the bot runs, registered in one DialogSet (vung-xanh.bot.ts). */
 export function allDialogs(deps: DialogDeps): Dialog[] {
-  return [new MainMenuDialog(deps)];
+  return [
+    new MainMenuDialog(deps),
+    new CurrentWavesDialog(deps),
+    new JoinWaveDialog(deps),
+    new SubmitProofDialog(deps),
+    new MyResultsDialog(deps),
+  ];
 }

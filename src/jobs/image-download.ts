@@ -50,6 +50,8 @@ export function createImageDownloader(options: ImageDownloadOptions): ImageDownl
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
       const response = await request(parsed, { method: 'GET', dispatcher, signal, headers: { accept: 'image/*' } });
+      // Destroying the body to stop a refused download emits an abort error nobody else awaits.
+      response.body.on('error', () => undefined);
       if (response.statusCode < 200 || response.statusCode > 299) {
         await response.body.dump().catch(() => undefined);
         // A redirect left over means more hops than allowed: as final as a 404.

@@ -95,18 +95,32 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('proofs')
     .addCheckConstraint('proofs_link_has_urls', sql`erased_at is not null or (kind = 'link') = (canonical_url is not null and original_url is not null)`)
     .execute();
-  await db.schema.alterTable('proofs').addCheckConstraint('proofs_image_has_hash', sql`erased_at is not null or (kind = 'image') = (image_sha256 is not null)`).execute();
+  // The image rules of 20261129_0201_proofs, with the erased exemption.
+  await db.schema.alterTable('proofs').dropConstraint('proofs_awaiting_has_source').execute();
   await db.schema
     .alterTable('proofs')
-    .addCheckConstraint('proofs_erased_has_nothing_personal', sql`erased_at is null or (original_url is null and canonical_url is null and image_sha256 is null and caption is null)`)
+    .addCheckConstraint('proofs_image_has_hash', sql`erased_at is not null or coalesce(image_state = 'stored', false) = (image_sha256 is not null)`)
+    .execute();
+  await db.schema
+    .alterTable('proofs')
+    .addCheckConstraint('proofs_awaiting_has_source', sql`erased_at is not null or image_state <> 'awaiting' or image_source_url is not null`)
+    .execute();
+  await db.schema
+    .alterTable('proofs')
+    .addCheckConstraint(
+      'proofs_erased_has_nothing_personal',
+      sql`erased_at is null or (original_url is null and canonical_url is null and image_sha256 is null and image_source_url is null and caption is null)`,
+    )
     .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('proofs').dropConstraint('proofs_erased_has_nothing_personal').execute();
   await db.schema.alterTable('proofs').dropConstraint('proofs_image_has_hash').execute();
+  await db.schema.alterTable('proofs').dropConstraint('proofs_awaiting_has_source').execute();
   await db.schema.alterTable('proofs').dropConstraint('proofs_link_has_urls').execute();
-  await db.schema.alterTable('proofs').addCheckConstraint('proofs_image_has_hash', sql`(kind = 'image') = (image_sha256 is not null)`).execute();
+  await db.schema.alterTable('proofs').addCheckConstraint('proofs_image_has_hash', sql`coalesce(image_state = 'stored', false) = (image_sha256 is not null)`).execute();
+  await db.schema.alterTable('proofs').addCheckConstraint('proofs_awaiting_has_source', sql`image_state <> 'awaiting' or image_source_url is not null`).execute();
   await db.schema.alterTable('proofs').addCheckConstraint('proofs_link_has_urls', sql`(kind = 'link') = (canonical_url is not null and original_url is not null)`).execute();
   await db.schema.alterTable('proofs').dropColumn('erased_at').execute();
   for (const table of ['link_attempts', 'link_codes', 'handover_messages', 'handover_threads', 'official_pages']) await db.schema.dropTable(table).execute();

@@ -1,8 +1,10 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DEVELOPMENT_SESSION_SECRET } from '../config/config';
 import type { Db } from '../db/database';
 import { allDialogs } from '../dialogs/all-dialogs';
-import type { DialogDeps } from '../dialogs/dialog-deps';
+import type { DialogDeps, ProofImageStarter } from '../dialogs/dialog-deps';
+import { createMediaUrlSigner } from '../domain/media/media-url';
 import { GLOBAL_COMMANDS } from '../dialogs/global-commands';
 import { allInterceptors, type TurnInterceptor } from '../dialogs/interceptors';
 import { MAIN_MENU_DIALOG } from '../dialogs/main-menu.dialog';
@@ -19,7 +21,14 @@ export interface BotDeps {
   readonly db: Db;
   readonly timeZone: string;
   readonly now?: () => Date;
+  /** Default: none started here; the proof-images sweeper finds the awaiting proofs within minutes. */
+  readonly proofImages?: ProofImageStarter;
+  /** Default: URLs on http://localhost:3000 signed with the development session secret (tests, scripts). */
+  readonly mediaUrl?: (sha256: string) => string;
 }
+
+const LEFT_TO_THE_SWEEPER: ProofImageStarter = { downloadSoon: () => Promise.resolve() };
+const DEVELOPMENT_MEDIA = createMediaUrlSigner({ publicBaseUrl: 'http://localhost:3000', sessionSecret: DEVELOPMENT_SESSION_SECRET });
 
 interface UserProfileState {
   greetedAt?: string;
@@ -48,7 +57,14 @@ export class VungXanhBot {
     this.userState = new OccUserState(storage);
     this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
     this.profile = this.userState.createProperty<UserProfileState>('profile');
-    const dialogDeps: DialogDeps = { db: deps.db, timeZone: deps.timeZone, now: deps.now ?? (() => new Date()) };
+    const now = deps.now ?? (() => new Date());
+    const dialogDeps: DialogDeps = {
+      db: deps.db,
+      timeZone: deps.timeZone,
+      now,
+      proofImages: deps.proofImages ?? LEFT_TO_THE_SWEEPER,
+      mediaUrl: deps.mediaUrl ?? ((sha256) => DEVELOPMENT_MEDIA.signedImageUrl(sha256, now())),
+    };
     this.dialogDeps = dialogDeps;
     this.dialogs = new DialogSet(this.dialogState);
     for (const dialog of allDialogs(dialogDeps)) this.dialogs.add(dialog);

@@ -73,6 +73,20 @@ export const environmentSchema = z
     ZALO_SITE_VERIFICATION: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{4,128}$/, { message: 'expected the verification code Zalo gives (letters, digits, - and _)' }).optional()),
     ZALO_SENDS_PER_SECOND: withDefault('50').refine((v) => /^\d{1,4}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per second, at least 1' }).transform(Number),
     MESSENGER_SENDS_PER_SECOND: withDefault('100').refine((v) => /^\d{1,4}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per second, at least 1' }).transform(Number),
+    // Where members' and reviewers' devices reach this service (signed proof-image links); default http://localhost:<PORT>.
+    PUBLIC_BASE_URL: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => {
+          try {
+            return ['http:', 'https:'].includes(new URL(v).protocol);
+          } catch {
+            return false;
+          }
+        }, { message: 'expected an http(s) URL such as https://vungxanh.example.vn' })
+        .optional(),
+    ),
+    PROOF_IMAGE_MAX_BYTES: withDefault('5242880').refine((v) => /^\d{1,9}$/.test(v) && Number(v) >= 1024, { message: 'expected a whole number of bytes, at least 1024' }).transform(Number),
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,

@@ -40,6 +40,10 @@ export interface Config {
     readonly sendsPerSecond: number;
     readonly configured: boolean;
   };
+  /** Where devices reach this service, without a trailing slash (signed proof-image links). */
+  readonly publicBaseUrl: string;
+  /** Proof images larger than this are refused (PROOF_IMAGE_MAX_BYTES, default 5 MB). */
+  readonly proofImageMaxBytes: number;
   readonly sessionSecret: string;
   /** 32 bytes that encrypt platform tokens at rest (AES-256-GCM). */
   readonly secretsKey: Buffer;
@@ -104,6 +108,8 @@ function toConfig(env: Environment): Config {
       sendsPerSecond: env.MESSENGER_SENDS_PER_SECOND,
       configured: messengerConfigured,
     },
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    proofImageMaxBytes: env.PROOF_IMAGE_MAX_BYTES,
     sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',

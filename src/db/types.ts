@@ -23,6 +23,7 @@ export type WaveAction = 'avatarFrame' | 'publicPost' | 'candle' | 'shareOfficia
 export type WaveStatus = 'draft' | 'open' | 'closed' | 'cancelled';
 export type ParticipationState = 'joined' | 'proofSubmitted' | 'approved' | 'rejected';
 export type ProofPlatform = 'facebook' | 'tiktok' | 'youtube' | 'instagram' | 'threads' | 'zalo' | 'other';
+export type ProofImageState = 'awaiting' | 'stored';
 export type ReviewState = 'pending' | 'approved' | 'rejected';
 export type ContentKind = 'uncleHoTeaching' | 'goodNews' | 'story' | 'legalInfo' | 'greenLiving';
 export type SubscriptionTopic = 'uncleHoTeaching' | 'goodNews' | 'legalInfo';
@@ -203,6 +204,24 @@ export interface ProofsTable {
   reviewed_at: Timestamp | null;
   /** Set when the member's data was erased: the proof still counts, with nothing personal left. */
   erased_at: Timestamp | null;
+  /** Image proofs: 'awaiting' until the download job stores the bytes; null for links. */
+  image_state: ProofImageState | null;
+  /** The platform's (expiring) URL of the image while it awaits download. */
+  image_source_url: string | null;
+  submitted_via_identity_id: string | null;
+  /** The same image submitted earlier by another member. */
+  duplicate_of_proof_id: string | null;
+  /** The member confirmed the post carries the wave's required hashtag. */
+  hashtag_confirmed: boolean | null;
+}
+
+/** Proof images, once per content hash (migrations/20261129_0201_proofs.ts says why in the database). */
+export interface MediaImagesTable {
+  sha256: string;
+  mime: string;
+  bytes: number;
+  data: Buffer;
+  created_at: CreatedAt;
 }
 
 export interface ContentItemsTable {
@@ -427,6 +446,7 @@ export interface Database {
   waves: WavesTable;
   participations: ParticipationsTable;
   proofs: ProofsTable;
+  media_images: MediaImagesTable;
   content_items: ContentItemsTable;
   subscriptions: SubscriptionsTable;
   broadcasts: BroadcastsTable;

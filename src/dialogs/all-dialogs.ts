@@ -1,6 +1,10 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps';
 import { MainMenuDialog } from './main-menu.dialog';
+import { CurrentWavesDialog } from './current-waves.dialog';
+import { JoinWaveDialog } from './join-wave.dialog';
+import { SubmitProofDialog } from './submit-proof.dialog';
+import { MyResultsDialog } from './my-results.dialog';
 import { DataRightsDialog } from './data-rights.dialog';
 import { HandoverDialog } from './handover.dialog';
 import { LinkChannelDialog } from './link-channel.dialog';
@@ -11,6 +15,10 @@ import { SubscriptionsDialog } from './subscriptions.dialog';
 export function allDialogs(deps: DialogDeps): Dialog[] {
   return [
     new MainMenuDialog(deps),
+    new CurrentWavesDialog(deps),
+    new JoinWaveDialog(deps),
+    new SubmitProofDialog(deps),
+    new MyResultsDialog(deps),
     new SubscriptionsDialog(deps),
     new OfficialPagesDialog(deps),
     new HandoverDialog(deps),

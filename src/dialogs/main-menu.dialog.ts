@@ -12,16 +12,11 @@ import { VxChoicePrompt } from './prompts';
 import type { DialogDeps } from './dialog-deps';
 import { DIALOG } from './dialog-ids';
 import { MENU_ENTRIES, menuEntriesFor, type MenuEntry } from './menu';
-import { addDays, localDayOf } from '../domain/shared/time';
-import { listCurrentAndUpcomingWaves } from '../domain/waves/waves.repository';
-import { turnDb } from '../bot/turn-scope';
-import { MENU, TEXT, waveDates, waveLines } from './messages.vi';
+import { MENU, TEXT } from './messages.vi';
 
 export const MAIN_MENU_DIALOG = DIALOG.mainMenu;
 const MENU_PROMPT = 'mainMenu.choice';
 const STEPS = 'mainMenu.steps';
-const UPCOMING_DAYS = 30;
-const MAX_WAVES_LISTED = 5;
 
 function choicesOf(entries: readonly MenuEntry[]): Choice[] {
   return entries.map((entry) => {
@@ -57,17 +52,7 @@ export class MainMenuDialog extends ComponentDialog {
     const entry = MENU_ENTRIES.find((e) => MENU[e.key].value === picked);
     // Feature dialogs are registered beside this one (all-dialogs.ts); findDialog looks there too.
     if (entry && entry.dialogId !== DIALOG.help && step.findDialog(entry.dialogId)) return step.replaceDialog(entry.dialogId);
-    if (picked === MENU.currentWaves.value) await step.context.sendActivity(await this.describeWaves());
-    else await step.context.sendActivity(TEXT.help);
+    await step.context.sendActivity(TEXT.help);
     return step.endDialog();
-  }
-
-  private async describeWaves(): Promise<string> {
-    const now = this.deps.now?.() ?? new Date();
-    const waves = await listCurrentAndUpcomingWaves(turnDb(this.deps.db), now, UPCOMING_DAYS, MAX_WAVES_LISTED);
-    if (waves.length === 0) return TEXT.noCurrentWaves;
-    const tz = this.deps.timeZone;
-    const lines = waves.map((w, i) => waveLines(i + 1, w.title, waveDates(localDayOf(w.startsAt, tz), addDays(localDayOf(w.endsAt, tz), -1)), w.hashtags));
-    return `${TEXT.currentWavesIntro}\n\n${lines.join('\n\n')}`;
   }
 }

@@ -13,6 +13,7 @@ export const QUEUE_NAMES = {
   outboxRelay: 'outbox-relay',
   outboundZalo: 'outbound-zalo',
   outboundMessenger: 'outbound-messenger',
+  proofImages: 'proof-images',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -80,6 +81,28 @@ export interface OutboxRelayResult {
   readonly retriggeredConversations: number;
 }
 
+/** Download one awaiting proof image (proofs.image_state = 'awaiting'); the row holds its URL. */
+export interface ProofImageJob {
+  readonly proofId: string;
+}
+
+/** Every minute: re-enqueue downloads of proofs left awaiting after a crash. */
+export type ProofImageSweepJob = Record<string, never>;
+
+export interface ProofImageResult {
+  readonly outcome: 'stored' | 'storedDuplicate' | 'failed' | 'notAwaiting' | 'swept';
+  readonly count?: number;
+}
+
+export const PROOF_IMAGE_JOB_NAME = 'download';
+export const PROOF_IMAGE_SWEEP_JOB_NAME = 'sweep';
+export const PROOF_IMAGE_SWEEP_EVERY_MS = 60_000;
+
+/** One job per proof while it exists (adding it again is ignored). */
+export function proofImageJobId(proofId: string): string {
+  return `img-${proofId}`;
+}
+
 export const HOUSEKEEPING_JOB_NAME = 'housekeeping';
 export const INBOUND_RETENTION_DAYS = 30;
 export const OUTBOUND_JOB_NAME = 'send';
@@ -143,6 +166,15 @@ export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSc
   // the record of a send, so finished jobs are kept only for a while (B10).
   'outbound-zalo': { ...OUTBOUND_OPTIONS },
   'outbound-messenger': { ...OUTBOUND_OPTIONS },
+  // A CDN hiccup is retried for about a minute; platform image URLs last hours, so that is enough,
+  // and the member hears within a minute or two either way. A failed job is removed, so that the
+  // sweeper may add a proof's job again should recording its failure itself have failed.
+  'proof-images': {
+    attempts: 4,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.3 },
+    removeOnComplete: { age: 3_600, count: 1_000 },
+    removeOnFail: true,
+  },
 };
 
 export type OutboundQueue = Queue<OutboundJob, OutboundResult>;
@@ -153,6 +185,7 @@ export interface Queues {
   readonly outboxRelay: Queue<OutboxRelayJob, OutboxRelayResult>;
   readonly outboundZalo: OutboundQueue;
   readonly outboundMessenger: OutboundQueue;
+  readonly proofImages: Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>;
 }
 
 /** The outbound queue of a channel. */
@@ -183,6 +216,11 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     outboxRelay,
     outboundZalo: outbound(QUEUE_NAMES.outboundZalo),
     outboundMessenger: outbound(QUEUE_NAMES.outboundMessenger),
+    proofImages: new Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>(QUEUE_NAMES.proofImages, {
+      connection,
+      prefix,
+      defaultJobOptions: JOB_OPTIONS['proof-images'],
+    }),
   };
   for (const queue of allQueues(queues)) {
     queue.on('error', (err) => logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue: queue.name }, 'queue error'));
@@ -203,6 +241,12 @@ export async function triggerTurns(queues: Pick<Queues, 'turns'>, conversationKe
       opts: { deduplication: { id: `turns:${conversationKey}`, keepLastIfActive: true } },
     })),
   );
+}
+
+/** Starts the download of proof images (after the turn that recorded them committed). */
+export async function enqueueProofImages(queues: Pick<Queues, 'proofImages'>, proofIds: readonly string[]): Promise<void> {
+  if (proofIds.length === 0) return;
+  await queues.proofImages.addBulk(proofIds.map((proofId) => ({ name: PROOF_IMAGE_JOB_NAME, data: { proofId }, opts: { jobId: proofImageJobId(proofId) } })));
 }
 
 /** Every queue, for what treats them alike (error logging, closing, scheduler cleanup). */

@@ -6,6 +6,8 @@ import {
   OUTBOX_RELAY_DEFAULTS,
   OUTBOX_RELAY_EVERY_MS,
   OUTBOX_RELAY_JOB_NAME,
+  PROOF_IMAGE_SWEEP_EVERY_MS,
+  PROOF_IMAGE_SWEEP_JOB_NAME,
   type Queues,
 } from './queues';
 
@@ -14,6 +16,8 @@ export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping-daily';
 export const HOUSEKEEPING_PATTERN = '30 3 * * *';
 /** Every 30 s: deliveries left without a job get one back; sends cut off mid-flight are closed. */
 export const OUTBOX_RELAY_SCHEDULER_ID = 'outbox-relay';
+/** Every minute: proof images whose download job was lost get it back. */
+export const PROOF_IMAGE_SWEEP_SCHEDULER_ID = 'proof-images-sweep';
 
 /**
  * Declares every recurring job. Run once at worker start: upserting is idempotent, and it always
@@ -35,6 +39,12 @@ export async function ensureSchedulers(queues: Queues, timezone: string): Promis
     { name: OUTBOX_RELAY_JOB_NAME, data: { ...OUTBOX_RELAY_DEFAULTS }, opts: { ...JOB_OPTIONS['outbox-relay'] } },
   );
   await removeUndeclared(queues.outboxRelay, [OUTBOX_RELAY_SCHEDULER_ID]);
+  await queues.proofImages.upsertJobScheduler(
+    PROOF_IMAGE_SWEEP_SCHEDULER_ID,
+    { every: PROOF_IMAGE_SWEEP_EVERY_MS },
+    { name: PROOF_IMAGE_SWEEP_JOB_NAME, data: {}, opts: { ...JOB_OPTIONS['proof-images'], attempts: 1 } },
+  );
+  await removeUndeclared(queues.proofImages, [PROOF_IMAGE_SWEEP_SCHEDULER_ID]);
 }
 
 async function removeUndeclared(queue: Queue, declared: readonly string[]): Promise<void> {

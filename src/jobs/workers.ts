@@ -6,6 +6,7 @@ import { runWithLogContext } from '../logging/log-context';
 import type { Logger } from '../logging/logger';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
+import { createProofImagesProcessor, type ProofImagesDeps } from './proof-images.processor';
 import { createTurnsProcessor } from './turns.processor';
 import { createBullMqOutbox } from './outbox.bullmq';
 import { createOutboxRelayProcessor } from './outbox-relay.processor';
@@ -21,6 +22,9 @@ import {
   type OutboundResult,
   type OutboxRelayJob,
   type OutboxRelayResult,
+  type ProofImageJob,
+  type ProofImageResult,
+  type ProofImageSweepJob,
   type Queues,
   type TurnsJob,
   type TurnsResult,
@@ -47,7 +51,12 @@ export interface WorkerDeps {
   readonly outbound?: OutboundWorkerDeps;
   /** Inbound turns; without it this process runs no conversations. */
   readonly turns?: TurnsWorkerDeps;
+  /** Proof image downloads (and their sweeper); without it images wait for a process that has it. */
+  readonly proofImages?: Omit<ProofImagesDeps, 'db' | 'logger'>;
 }
+
+/** Downloads wait on a CDN, not the CPU: a few at once; the lock covers the download's deadline. */
+export const PROOF_IMAGES_WORKER_OPTIONS = { concurrency: 4, lockDuration: 60_000 } as const;
 
 export interface TurnsWorkerDeps {
   readonly pipeline: TurnPipelineDeps;
@@ -158,5 +167,10 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     workers.push(createWorker<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, processor, deps, concurrency, options) as unknown as Worker);
   }
   if (deps.outbound) workers.push(...startOutboundWorkers(deps, deps.outbound));
+  if (deps.proofImages) {
+    const { concurrency, ...options } = PROOF_IMAGES_WORKER_OPTIONS;
+    const processor = createProofImagesProcessor({ db: deps.db, logger: deps.logger, ...deps.proofImages });
+    workers.push(createWorker<ProofImageJob | ProofImageSweepJob, ProofImageResult>(QUEUE_NAMES.proofImages, processor, deps, concurrency, options) as unknown as Worker);
+  }
   return workers;
 }

@@ -7,7 +7,10 @@ import type { Db } from '../db/database';
 import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
 import { TEXT } from '../dialogs/messages.vi';
 import { createBullMqOutbox } from '../jobs/outbox.bullmq';
-import { triggerTurns, type Queues } from '../jobs/queues';
+import { enqueueProofImages, triggerTurns, type Queues } from '../jobs/queues';
+import { createImageDownloader, DEFAULT_IMAGE_DOWNLOAD, type ImageDownloader } from '../jobs/image-download';
+import type { ProofImagesDeps } from '../jobs/proof-images.processor';
+import { createMediaUrlSigner } from '../domain/media/media-url';
 import type { Logger } from '../logging/logger';
 import type { Channels } from './channels';
 
@@ -20,6 +23,9 @@ export interface Conversations {
   /** What the turns worker runs. */
   readonly pipeline: TurnPipelineDeps;
   readonly profiles: ProfileRefresher;
+  /** What the proof-images worker needs (download, tell the member, re-enqueue). */
+  readonly proofImages: Omit<ProofImagesDeps, 'db' | 'logger'>;
+  readonly imageDownloader: ImageDownloader;
 }
 
 /** Wires the conversation side: the bot, the turn pipeline around it, and the webhook intake. */
@@ -45,10 +51,23 @@ export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db
     });
   };
 
+  const media = createMediaUrlSigner({ publicBaseUrl: deps.config.publicBaseUrl, sessionSecret: deps.config.sessionSecret });
+  const imageDownloader = createImageDownloader({ ...DEFAULT_IMAGE_DOWNLOAD, maxBytes: deps.config.proofImageMaxBytes });
+  const proofImages: Conversations['proofImages'] = {
+    download: (url) => imageDownloader.download(url),
+    enqueueDeliveries: (ids) => outbox.enqueue(ids),
+    requeue: (ids) => enqueueProofImages(queues, ids),
+  };
+
   const pipeline: TurnPipelineDeps = {
     db,
     logger,
-    bot: new VungXanhBot({ db, timeZone: deps.config.timezone }),
+    bot: new VungXanhBot({
+      db,
+      timeZone: deps.config.timezone,
+      proofImages: { downloadSoon: (proofId) => enqueueProofImages(queues, [proofId]) },
+      mediaUrl: (sha256) => media.signedImageUrl(sha256, new Date()),
+    }),
     adapters: channels.adapters,
     recordReplies,
     recordReceipt: recordDeliveryReceipt,
@@ -57,5 +76,5 @@ export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db
     maxAttempts: MAX_TURN_ATTEMPTS,
     apology: { text: TEXT.apology },
   };
-  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(queues, keys)), pipeline, profiles };
+  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(queues, keys)), pipeline, profiles, proofImages, imageDownloader };
 }

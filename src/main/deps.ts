@@ -6,6 +6,8 @@ import type { MountedRouter } from '../http/app';
 import type { WebhookIntake } from '../bot/inbound-intake';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
+import { createMediaRouter } from '../http/media.routes';
+import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createQueues, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
@@ -77,6 +79,10 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
+    {
+      path: '/',
+      router: createMediaRouter({ db: deps.db, logger: deps.logger, signer: createMediaUrlSigner({ publicBaseUrl: deps.config.publicBaseUrl, sessionSecret: deps.config.sessionSecret }) }),
+    },
     { path: '/', router: createSiteRouter({ zaloSiteVerification: deps.config.zalo.siteVerification, simulator: channels.simulator !== undefined }) },
   ];
 }

@@ -108,6 +108,7 @@ function shutdownPhases(
   if (workerRedis) connections.push({ name: 'redis (worker)', close: () => closeRedis(workerRedis) });
   const clients: ShutdownStep[] = [];
   if (conversations) clients.push({ name: 'profile fetches', close: () => conversations.profiles.drain() });
+  if (conversations) clients.push({ name: 'image downloads', close: () => conversations.imageDownloader.close() });
   if (channels) clients.push({ name: 'channel clients', close: () => channels.close() });
   return [intake, [...queues, ...clients], connections];
 }
@@ -161,6 +162,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
         connection: deps.workerRedis,
         prefix: config.queuePrefix,
         turns: { pipeline: conversations.pipeline, queues: deps.queues },
+        proofImages: conversations.proofImages,
         outbound: {
           queues: deps.queues,
           senders: channels.senders,

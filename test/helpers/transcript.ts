@@ -29,6 +29,9 @@ import { VungXanhBot } from '../../src/bot/vung-xanh.bot';
 import type { Db } from '../../src/db/database';
 import { touchIdentity } from '../../src/domain/identities/identities.repository';
 import type { OutboundMessage } from '../../src/domain/shared/outbound-message';
+import { createImageDownloader, DEFAULT_IMAGE_DOWNLOAD, type ImageDownloader } from '../../src/jobs/image-download';
+import { processProofImage } from '../../src/jobs/proof-images.processor';
+import { createLogger } from '../../src/logging/logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** One platform message as the member sees it. */
@@ -78,6 +81,8 @@ export interface TranscriptWorldOptions {
   /** The bot's clock (waves open now, codes expire…); default the real time. */
   readonly now?: () => Date;
   readonly timeZone?: string;
+  /** Proof images larger than this are refused by the in-process download (default 5 MB). */
+  readonly imageMaxBytes?: number;
 }
 
 export interface TranscriptWorld {
@@ -93,7 +98,15 @@ export interface TranscriptWorld {
 export async function createTranscriptWorld(options: TranscriptWorldOptions = {}): Promise<TranscriptWorld> {
   const database = await createTestDatabase();
   const db = database.db;
-  const bot = new VungXanhBot({ db, timeZone: options.timeZone ?? 'Asia/Ho_Chi_Minh', ...(options.now ? { now: options.now } : {}) });
+  // Proof images are downloaded in-process, right after the turn commits (BullMQ in production).
+  const downloader: ImageDownloader = createImageDownloader({ ...DEFAULT_IMAGE_DOWNLOAD, timeoutMs: 5_000, maxBytes: options.imageMaxBytes ?? 5 * 1024 * 1024 });
+  const imageDeps = { db, logger: createLogger({ level: 'silent', pretty: false }), download: downloader.download, enqueueDeliveries: () => Promise.resolve() };
+  const bot = new VungXanhBot({
+    db,
+    timeZone: options.timeZone ?? 'Asia/Ho_Chi_Minh',
+    ...(options.now ? { now: options.now } : {}),
+    proofImages: { downloadSoon: async (proofId) => void (await processProofImage(imageDeps, proofId, true)) },
+  });
   const adapters: Record<PlatformChannel, PlatformBotAdapter> = { zalo: new ZaloAdapter(), messenger: new MessengerAdapter() };
   const world: TranscriptWorld = {
     db,
@@ -110,7 +123,10 @@ export async function createTranscriptWorld(options: TranscriptWorldOptions = {}
         .execute();
       return rows.flatMap((r) => render(user.channel, user.platformUserId, r.payload as unknown as OutboundMessage));
     },
-    close: () => database.drop(),
+    async close() {
+      await downloader.close();
+      await database.drop();
+    },
   };
   return world;
 }
@@ -237,7 +253,7 @@ export class TranscriptUser {
     const activity = activityFromEvent(full);
     if (!activity) throw new Error(`event kind ${full.kind} runs no turn`);
     const sink = new CollectingSink();
-    await this.db.transaction().execute(async (tx) => {
+    const turn = await this.db.transaction().execute(async (tx) => {
       const identity = await touchIdentity(tx, {
         channel: this.channel,
         platformUserId: this.platformUserId,
@@ -246,13 +262,15 @@ export class TranscriptUser {
         ...(full.kind === 'follow' ? { followState: 'following' as const } : {}),
       });
       const person = { identityId: identity.id, channel: this.channel, platformUserId: this.platformUserId, memberId: identity.memberId };
-      await runInTurnTransaction(tx, () =>
+      return runInTurnTransaction(tx, () =>
         this.adapter.processActivity(activity, sink, (context) => {
           setTurnPerson(context, person);
           return this.bot.onTurn(context);
         }),
       );
     });
+    // As the pipeline does: what the turn asked for after its commit runs now (awaited, so that a test sees its effect).
+    for (const task of turn.tasksAfterCommit) await task();
     this.last = sink.messages.flatMap((m) => render(this.channel, this.platformUserId, m));
     this.seen.push(...this.last);
     return this.last;

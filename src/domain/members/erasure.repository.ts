@@ -37,12 +37,16 @@ export async function memberBranch(tx: Tx, memberId: string): Promise<{ branchId
 export async function scrubProofs(tx: Tx, memberId: string, now: Date): Promise<{ proofs: number; imageHashes: string[] }> {
   const ofMember = tx.selectFrom('participations').select('id').where('member_id', '=', memberId);
   const hashes = await tx.selectFrom('proofs').select('image_sha256').where('participation_id', 'in', ofMember).where('image_sha256', 'is not', null).execute();
+  // An image still waiting for its download has nothing to count or review: it goes, so the job finds nothing to fetch.
+  await tx.deleteFrom('proofs').where('participation_id', 'in', ofMember).where('image_state', '=', 'awaiting').execute();
   const result = await tx
     .updateTable('proofs')
     .set({
       original_url: null,
       canonical_url: null,
       image_sha256: null,
+      image_source_url: null,
+      submitted_via_identity_id: null,
       caption: null,
       erased_at: now,
       reject_reason: sql<string | null>`case when reject_reason is null then null else '(đã xóa)' end`,
@@ -53,15 +57,9 @@ export async function scrubProofs(tx: Tx, memberId: string, now: Date): Promise<
   return { proofs: Number(result.numUpdatedRows), imageHashes: [...new Set(hashes.map((r) => r.image_sha256).filter((h): h is string => h !== null))] };
 }
 
-/**
- * Deletes stored image bytes that no other member's proof uses any more. The image store
- * (`media_images`, keyed by SHA-256) comes with the proofs work; until it is merged there is
- * nothing to delete, hence the check that the table exists.
- */
+/** Deletes stored image bytes (`media_images`, keyed by SHA-256) that no other member's proof uses any more. */
 export async function deleteProofImagesNoLongerUsed(tx: Tx, imageHashes: readonly string[]): Promise<number> {
   if (imageHashes.length === 0) return 0;
-  const { rows } = await sql<{ exists: boolean }>`select to_regclass('media_images') is not null as exists`.execute(tx);
-  if (!rows[0]?.exists) return 0;
   const result = await sql`
     delete from media_images m
     where m.sha256 = any(${[...imageHashes]}::text[])

@@ -85,7 +85,7 @@ describe('data model constraints', () => {
     const code = await pgErrorCode(
       t.db
         .insertInto('proofs')
-        .values({ participation_id: a.participations[0]!.id, wave_id: b.wave.id, kind: 'image', image_sha256: 'a'.repeat(64) })
+        .values({ participation_id: a.participations[0]!.id, wave_id: b.wave.id, kind: 'image', image_state: 'stored', image_sha256: 'a'.repeat(64) })
         .execute(),
     );
     expect(code).toBe(FOREIGN_KEY_VIOLATION);

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/test-databa
 
 const TABLES = [
   'api_tokens', 'audit_log', 'bot_state', 'branch_reports', 'broadcasts', 'channel_identities', 'channel_tokens', 'consents',
-  'content_items', 'deliveries', 'inbound_events', 'members', 'participations', 'plans', 'proofs',
+  'content_items', 'deliveries', 'inbound_events', 'media_images', 'members', 'participations', 'plans', 'proofs',
   'staff_user_clusters', 'staff_users', 'subscriptions', 'task_completions', 'tasks', 'units', 'waves',
   // Member services (issue 4).
   'handover_messages', 'handover_threads', 'link_attempts', 'link_codes', 'official_pages',

@@ -65,7 +65,7 @@ async function seedPerson(db: Db): Promise<Person> {
     .execute();
   await db
     .insertInto('proofs')
-    .values({ participation_id: participation.id, wave_id: wave.id, kind: 'image', image_sha256: 'a'.repeat(64), image_mime: 'image/jpeg', image_bytes: 100, review_state: 'rejected', reject_reason: `${NAME} ơi, ảnh mờ`, reviewed_at: NOW })
+    .values({ participation_id: participation.id, wave_id: wave.id, kind: 'image', image_state: 'stored', image_sha256: 'a'.repeat(64), image_mime: 'image/jpeg', image_bytes: 100, review_state: 'rejected', reject_reason: `${NAME} ơi, ảnh mờ`, reviewed_at: NOW })
     .execute();
   await db.insertInto('consents').values({ identity_id: zalo.id, member_id: null, purpose: 'registration', granted: true, notice_version: 'v1' }).execute();
   await db.insertInto('consents').values({ identity_id: zalo.id, member_id: member.id, purpose: 'subscriptions', granted: true, notice_version: 'v1' }).execute();

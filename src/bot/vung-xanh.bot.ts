@@ -17,6 +17,7 @@ export interface BotDeps {
   readonly db: Db;
   readonly timeZone: string;
   readonly now?: () => Date;
+  readonly mediaUrl?: (sha256: string) => string;
 }
 
 interface UserProfileState {
@@ -45,7 +46,12 @@ export class VungXanhBot {
     this.userState = new OccUserState(storage);
     this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
     this.profile = this.userState.createProperty<UserProfileState>('profile');
-    const dialogDeps: DialogDeps = { db: deps.db, timeZone: deps.timeZone, now: deps.now ?? (() => new Date()) };
+    const dialogDeps: DialogDeps = {
+      db: deps.db,
+      timeZone: deps.timeZone,
+      now: deps.now ?? (() => new Date()),
+      mediaUrl: deps.mediaUrl ?? ((sha256) => `/media/${sha256}`),
+    };
     this.dialogs = new DialogSet(this.dialogState);
     for (const dialog of allDialogs(dialogDeps)) this.dialogs.add(dialog);
     this.interceptors = allInterceptors(dialogDeps);

@@ -8,4 +8,6 @@ export interface DialogDeps {
   readonly db: Db;
   readonly timeZone: string;
   readonly now: () => Date;
+  /** The https address our media route serves a stored image at (a proof screenshot, by its SHA-256). */
+  readonly mediaUrl: (sha256: string) => string;
 }

@@ -35,7 +35,7 @@ export const CADRE_TEXT = {
   openLink: 'Mở link minh chứng',
   duplicateImage: '⚠️ Ảnh này trùng với minh chứng của một người khác. Bạn xem kỹ giúp mình nhé.',
   duplicateLink: '⚠️ Link này trùng với minh chứng của một người khác. Bạn xem kỹ giúp mình nhé.',
-  noProofsLeft: 'Chi đoàn hiện không còn minh chứng nào chờ duyệt. Cảm ơn bạn!',
+  noProofsLeft: 'Chi đoàn hiện không còn minh chứng nào chờ duyệt.',
   reasonPrompt: 'Vì sao minh chứng này chưa được duyệt? Bạn chọn một lý do, hoặc gõ lý do của bạn nhé.',
   otherReason: 'Lý do khác',
   typeReason: 'Bạn gõ lý do giúp mình (một câu ngắn, tối đa 300 ký tự) nhé.',
@@ -49,7 +49,7 @@ export const CADRE_TEXT = {
   confirmRegistration: 'Xác nhận',
   declineRegistration: 'Từ chối',
   registrationRetry: 'Bạn chọn giúp mình: Xác nhận, Từ chối, Bỏ qua hoặc Dừng nhé (có thể trả lời bằng số).',
-  noRegistrationsLeft: 'Chi đoàn hiện không còn đăng ký nào chờ xác nhận. Cảm ơn bạn!',
+  noRegistrationsLeft: 'Chi đoàn hiện không còn đăng ký nào chờ xác nhận.',
   registrationAlreadyDecided: 'Đăng ký này vừa được xử lý rồi, mình chuyển sang đăng ký tiếp theo nhé.',
 
   // Branch trend

@@ -11,7 +11,7 @@ export async function preferredIdentityOfMember(db: Db | Tx, memberId: string): 
     .select('id')
     .where('member_id', '=', memberId)
     .orderBy(sql`reachability = 'reachable'`, 'desc')
-    .orderBy(sql`last_inbound_at`, sql`desc nulls last`)
+    .orderBy('last_inbound_at', (ob) => ob.desc().nullsLast())
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -5,7 +5,6 @@ import { createTranscriptWorld, type TranscriptUser, type TranscriptWorld } from
 
 // 10:00 on 1 December 2026 in Hồ Chí Minh City.
 const NOW = new Date('2026-12-01T03:00:00Z');
-const SHA_A = 'a'.repeat(64);
 
 let world: TranscriptWorld;
 let districtId: string;

@@ -14,7 +14,7 @@ export async function noticeToMember(db: Db, memberId: string, purpose: Delivery
   const tx = turnDb(db);
   const identityId = await preferredIdentityOfMember(tx, memberId);
   if (!identityId) return false;
-  const inserted = await insertDeliveries(tx as Db, [{ identityId, purpose, idempotencyKey, message, topic: purpose }]);
+  const inserted = await insertDeliveries(tx, [{ identityId, purpose, idempotencyKey, message, topic: purpose }]);
   enqueueAfterTurn(inserted.map((d) => d.id));
   return true;
 }

@@ -59,6 +59,15 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
     expect(user.lastText()).toContain(TEXT.menuPrompt);
   });
 
+  test('a verified cadre finds the desk in the menu and opens it from there', async () => {
+    const { cadre } = await branchWithOneLinkProof(channel);
+    await cadre.user.say('menu');
+    await cadre.user.pick(MENU.cadreDesk.title);
+    expect(cadre.user.lastText()).toContain('1 minh chứng chờ duyệt');
+    await cadre.user.pick(CADRE_TEXT.backToMenu);
+    expect(cadre.user.lastText()).toContain(TEXT.menuPrompt);
+  });
+
   test('a cadre whose registration is still pending is refused too', async () => {
     const branchId = await aUnit(world.db, districtId);
     const { user } = await userAs(channel, { branchId, role: 'cadre', status: 'pending' });
@@ -117,6 +126,7 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
     const told = (await world.queuedFor(member.user)).map((s) => s.text).join('\n');
     expect(told).toContain(proofRejectedNotice('Tháng Thanh niên 2026', reason));
     expect(told).toContain(MENU.submitProof.title);
+    expect(told).toContain(MENU.submitProof.keyword);
   });
 
   test('rejecting with a typed reason, straight away or after "Lý do khác"', async () => {

@@ -166,7 +166,7 @@ export function proofApprovedNotice(waveTitle: string): string {
 export function proofRejectedNotice(waveTitle: string, reason: string): string {
   return (
     `Minh chứng của bạn cho đợt “${waveTitle}” chưa được duyệt.\nLý do: ${reason}.\n` +
-    `Bạn có thể gửi lại minh chứng khác: nhắn “menu” rồi chọn “${MENU.submitProof.title}” nhé. Cảm ơn bạn!`
+    `Bạn có thể gửi lại minh chứng khác: nhắn “${MENU.submitProof.keyword}” hoặc chọn “${MENU.submitProof.title}” trong menu nhé. Cảm ơn bạn!`
   );
 }
 

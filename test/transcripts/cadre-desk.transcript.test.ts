@@ -196,6 +196,16 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
     expect(await world.queuedFor(member.user)).toHaveLength(1);
   });
 
+  test('a cadre stood down in the middle of a review decides nothing more', async () => {
+    const { cadre, proofId } = await branchWithOneLinkProof(channel);
+    await openProofReview(cadre.user);
+    await world.db.updateTable('members').set({ role: 'member' }).where('id', '=', cadre.memberId).execute();
+    await cadre.user.pick(CADRE_TEXT.approve);
+    expect(cadre.user.lastText()).toContain(CADRE_TEXT.notCadre);
+    expect(cadre.user.lastText()).toContain(TEXT.menuPrompt);
+    expect((await proofRow(proofId)).review_state).toBe('pending');
+  });
+
   test("a cadre never sees another branch's proofs, nor their own", async () => {
     const { cadre } = await branchWithOneLinkProof(channel);
     const elsewhere = await aUnit(world.db, districtId);

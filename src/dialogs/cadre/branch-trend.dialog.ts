@@ -11,7 +11,7 @@ import {
   type BranchTrendDraft,
   type DayCheck,
 } from '../../domain/waves/branch-trend.service';
-import { choice, refuseWithMenu } from '../choice-kit';
+import { choice } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { CADRE_TEXT, dayInThePast, dayText, endBeforeStart, trendSaved, trendSummary, waveDates } from '../messages.vi';
 import { VxChoicePrompt } from '../prompts';
@@ -117,7 +117,7 @@ export class BranchTrendDialog extends ComponentDialog {
   }
 
   private async askTitle(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (!(await currentCadre(step.context, this.deps.db))) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!(await currentCadre(step.context, this.deps.db))) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     await step.context.sendActivity(CADRE_TEXT.trendIntro);
     return step.prompt(TITLE_PROMPT, { prompt: CADRE_TEXT.askTrendTitle });
   }
@@ -165,7 +165,7 @@ export class BranchTrendDialog extends ComponentDialog {
       return step.endDialog();
     }
     const cadre = await currentCadre(step.context, this.deps.db);
-    if (!cadre) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!cadre) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     const draft = this.draft(step);
     const saved = await registerBranchTrend(turnDb(this.deps.db), cadre, draft, this.deps.timeZone, this.deps.now());
     await step.context.sendActivity(

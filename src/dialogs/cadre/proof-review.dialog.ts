@@ -10,7 +10,7 @@ import {
 } from 'botbuilder-dialogs';
 import { turnDb } from '../../bot/turn-scope';
 import { checkRejectReason, countProofsToReview, nextProofToReview, reviewProof, type ProofToReview, type ReviewOutcome } from '../../domain/proofs/proof-review.service';
-import { choice, imageAttachment, linkButtons, pickedThisTurn, refuseWithMenu, saidThisTurn, textWithChoices } from '../choice-kit';
+import { choice, imageAttachment, linkButtons, pickedThisTurn, saidThisTurn, textWithChoices } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
 import { noticeToMember } from '../member-notice';
@@ -31,7 +31,7 @@ const OTHER_REASON = 'reason:other';
 // Skips are remembered for this sitting only; a long one forgets the oldest.
 const MAX_SKIPPED = 200;
 
-/** Carried from one proof to the next (the dialog replaces itself for each proof). */
+/** Carried from one proof to the next (the waterfall starts again for each proof). */
 interface ReviewSitting {
   readonly skipped: string[];
   readonly approved: number;
@@ -69,7 +69,7 @@ export class ProofReviewDialog extends ComponentDialog {
 
   private async showNext(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const reviewer = await currentCadre(step.context, this.deps.db);
-    if (!reviewer) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!reviewer) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     const sitting = this.sitting(step);
     const db = turnDb(this.deps.db);
     const proof = await nextProofToReview(db, reviewer, sitting.skipped);
@@ -142,7 +142,7 @@ export class ProofReviewDialog extends ComponentDialog {
 
   private async record(step: WaterfallStepContext, proofId: string, decision: Parameters<typeof reviewProof>[3]): Promise<DialogTurnResult> {
     const reviewer = await currentCadre(step.context, this.deps.db);
-    if (!reviewer) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!reviewer) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     const sitting = this.sitting(step);
     const outcome = await reviewProof(turnDb(this.deps.db), reviewer, proofId, decision, this.deps.now());
     await this.tell(step, outcome);

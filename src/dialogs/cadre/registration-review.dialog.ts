@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type Choice, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnDb } from '../../bot/turn-scope';
 import { countPendingRegistrations, decideRegistration, maskPhone, nextPendingRegistration, type RegistrationOutcome } from '../../domain/members/member-verification.service';
-import { choice, refuseWithMenu } from '../choice-kit';
+import { choice } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
 import { noticeToMember } from '../member-notice';
@@ -61,7 +61,7 @@ export class RegistrationReviewDialog extends ComponentDialog {
 
   private async showNext(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const cadre = await currentCadre(step.context, this.deps.db);
-    if (!cadre) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!cadre) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     const sitting = this.sitting(step);
     const db = turnDb(this.deps.db);
     const next = await nextPendingRegistration(db, cadre.branchId, sitting.skipped);
@@ -96,7 +96,7 @@ export class RegistrationReviewDialog extends ComponentDialog {
       return step.endDialog();
     }
     const cadre = await currentCadre(step.context, this.deps.db);
-    if (!cadre) return refuseWithMenu(step, CADRE_TEXT.notCadre);
+    if (!cadre) return step.endDialog(); // no longer a cadre: the desk says so and shows the menu
     const outcome = await decideRegistration(turnDb(this.deps.db), cadre, memberId, picked === PICK.verify ? 'verify' : 'decline', this.deps.now());
     await this.tell(step, outcome, memberId, vals(step).name as string);
     return step.replaceDialog(STEPS, {

@@ -1,5 +1,6 @@
 import type { Db } from '../../../src/db/database';
 import { submitGoodNews } from '../../../src/domain/content/good-news.service';
+import { preferredIdentityOfMember } from '../../../src/domain/identities/member-contact.repository';
 import { countPendingRegistrations, decideRegistration, nextPendingRegistration } from '../../../src/domain/members/member-verification.service';
 import { completeTask, listTasksToDo } from '../../../src/domain/tasks/collaborator-tasks.service';
 import { registerBranchTrend } from '../../../src/domain/waves/branch-trend.service';
@@ -124,5 +125,30 @@ describe('submitGoodNews', () => {
     const id = await submitGoodNews(db, memberId, { kind: 'link', link: 'https://tuoitre.vn/bai-viet-1.htm', description: 'Tin tốt' });
     const row = await db.selectFrom('content_items').select(['kind', 'approval', 'submitted_by_member_id', 'link_url', 'title', 'body']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({ kind: 'goodNews', approval: 'pending', submitted_by_member_id: memberId, link_url: 'https://tuoitre.vn/bai-viet-1.htm', title: 'Tin tốt', body: 'Tin tốt' });
+  });
+});
+
+describe('preferredIdentityOfMember', () => {
+  test('one identity per member: the reachable one they wrote from last', async () => {
+    const memberId = await aMember(db, { branchId: await aUnit(db, await aDistrict(db)) });
+    expect(await preferredIdentityOfMember(db, memberId)).toBeUndefined();
+    const identity = (channel: 'zalo' | 'messenger', lastInboundAt: Date | null, reachable = true) =>
+      db
+        .insertInto('channel_identities')
+        .values({
+          channel,
+          platform_user_id: `${channel}-${Math.random().toString().slice(2)}`,
+          member_id: memberId,
+          last_inbound_at: lastInboundAt,
+          reachability: reachable ? 'reachable' : 'unreachable',
+          unreachable_reason: reachable ? null : 'blocked',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const zalo = await identity('zalo', new Date('2026-11-01T00:00:00Z'));
+    const messenger = await identity('messenger', new Date('2026-11-20T00:00:00Z'));
+    expect(await preferredIdentityOfMember(db, memberId)).toBe(messenger.id);
+    await db.updateTable('channel_identities').set({ reachability: 'unreachable', unreachable_reason: 'blocked' }).where('id', '=', messenger.id).execute();
+    expect(await preferredIdentityOfMember(db, memberId)).toBe(zalo.id);
   });
 });

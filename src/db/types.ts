@@ -60,6 +60,9 @@ export interface MembersTable {
   verified_at: Timestamp | null;
   unmatched_branch_note: string | null;
   erased_at: Timestamp | null;
+  /** A cadre declined this registration: it leaves the branch's queue but stays pending for staff. */
+  registration_declined_at: Timestamp | null;
+  registration_declined_by_member_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

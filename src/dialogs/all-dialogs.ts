@@ -1,5 +1,8 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps';
+import { CadreDeskDialog } from './cadre/cadre-desk.dialog';
+import { CollaboratorTasksDialog } from './collaborator/collaborator-tasks.dialog';
+import { GoodNewsDialog } from './good-news/good-news.dialog';
 import { MainMenuDialog } from './main-menu.dialog';
 import { CurrentWavesDialog } from './current-waves.dialog';
 import { JoinWaveDialog } from './join-wave.dialog';
@@ -24,5 +27,8 @@ export function allDialogs(deps: DialogDeps): Dialog[] {
     new HandoverDialog(deps),
     new DataRightsDialog(deps),
     new LinkChannelDialog(deps),
+    new CadreDeskDialog(deps),
+    new CollaboratorTasksDialog(deps),
+    new GoodNewsDialog(deps),
   ];
 }

@@ -6,6 +6,9 @@ import { Agent, interceptors, request, type Dispatcher } from 'undici';
  * content type, a size cap checked both against Content-Length and while reading (a server may
  * lie or send none), and one deadline for the whole download. Hashes the bytes (SHA-256).
  */
+/** What screenshots and photos arrive as from Zalo and Messenger (and what browsers show inline safely). */
+const PHOTO_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/heif', 'image/bmp']);
+
 export interface ImageDownloadOptions {
   readonly maxBytes: number;
   /** For the whole download, headers and body. */
@@ -58,7 +61,8 @@ export function createImageDownloader(options: ImageDownloadOptions): ImageDownl
         return fail('status', response.statusCode >= 500 || response.statusCode === 429 || response.statusCode === 408);
       }
       const mime = mediaTypeOf(response.headers['content-type']);
-      if (!/^image\/[a-z0-9.+-]+$/.test(mime)) {
+      // Photos only: an SVG is a document that can carry script, and we serve what we store back to reviewers.
+      if (!PHOTO_TYPES.has(mime)) {
         response.body.destroy();
         return fail('notAnImage', false);
       }

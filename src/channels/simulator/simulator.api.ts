@@ -1,3 +1,4 @@
+import { SAMPLE_IMAGE_COUNT, sampleImagePng } from './simulator.samples';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
@@ -64,6 +65,11 @@ export function createSimulatorApiRouter(deps: SimulatorApiDeps): Router {
   router.get('/', (req, res) => void res.set(PAGE_HEADERS).type('html').send(renderPage(req.baseUrl)));
   router.get('/app.js', (_req, res) => void res.set(PAGE_HEADERS).type('text/javascript').send(PAGE_SCRIPT));
   router.get('/app.css', (_req, res) => void res.set(PAGE_HEADERS).type('text/css').send(PAGE_STYLE));
+  router.get('/samples/anh-minh-chung-:n.png', (req, res) => {
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 1 || n > SAMPLE_IMAGE_COUNT) return void res.status(404).end();
+    res.type('image/png').set('cache-control', 'public, max-age=86400').send(sampleImagePng(n));
+  });
 
   router.post('/api/send', async (req, res) => {
     const { channel, userId, displayName, action } = parseOrThrow(sendRequestSchema, req.body);

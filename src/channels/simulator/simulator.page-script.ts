@@ -212,6 +212,13 @@ document.addEventListener('DOMContentLoaded', function () {
     e.preventDefault(); var text = $('text').value.trim(); if (!text) return;
     $('text').value = ''; send({ type: 'text', text: text });
   });
+  // Sample screenshots served by the simulator itself: an image proof works with no internet.
+  for (var n = 1; n <= 3; n++) {
+    var option = document.createElement('option');
+    option.value = location.origin + BASE + '/samples/anh-minh-chung-' + n + '.png';
+    option.label = 'Ảnh mẫu ' + n;
+    $('attach-samples').appendChild(option);
+  }
   $('attach').addEventListener('click', function () {
     var panel = $('attach-panel'); panel.hidden = !panel.hidden;
     $('attach').setAttribute('aria-expanded', String(!panel.hidden)); if (!panel.hidden) $('attach-url').focus();

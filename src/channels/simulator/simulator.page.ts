@@ -54,7 +54,8 @@ export function renderPage(basePath: string): string {
     </form>
     <div id="attach-panel" class="attach-panel" hidden>
       <select id="attach-kind" aria-label="Loại đính kèm"><option value="link">Liên kết</option><option value="image">Ảnh (địa chỉ URL)</option></select>
-      <input id="attach-url" type="url" placeholder="https://…" aria-label="Địa chỉ">
+      <input id="attach-url" type="url" placeholder="https://…" aria-label="Địa chỉ" list="attach-samples">
+      <datalist id="attach-samples"></datalist>
       <button id="attach-send" type="button" class="primary">Gửi</button>
     </div>
   </div>

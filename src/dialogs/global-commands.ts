@@ -15,10 +15,15 @@ export interface GlobalCommand {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
-const MENU_COMMANDS: GlobalCommand[] = MENU_ENTRIES.map((entry) => ({ words: [MENU[entry.key].keyword, MENU[entry.key].value], dialogId: entry.dialogId }));
+const MENU_COMMANDS: GlobalCommand[] = MENU_ENTRIES.map((entry) => ({
+  words: [MENU[entry.key].keyword, MENU[entry.key].value],
+  dialogId: entry.dialogId,
+  ...(entry.options ? { options: entry.options } : {}),
+}));
 
 export const GLOBAL_COMMANDS: readonly GlobalCommand[] = [
   ...MENU_COMMANDS,
   // Feature commands go here, e.g. { words: ['dung nhan tin'], dialogId: DIALOG.subscriptions, options: { stopAll: true } }.
   { words: ['tro giup', 'help', 'huong dan'], dialogId: DIALOG.help },
+  { words: ['dang ky', 'dang ky thanh vien', 'dang ky doan vien'], dialogId: DIALOG.onboarding, options: { from: 'menu' } },
 ];

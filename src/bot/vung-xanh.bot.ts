@@ -9,8 +9,8 @@ import { GLOBAL_COMMANDS, type GlobalCommand } from '../dialogs/global-commands'
 import { isHandOff } from '../dialogs/hand-off';
 import { allInterceptors, type TurnInterceptor } from '../dialogs/interceptors';
 import { menuChoices, type MainMenuOptions } from '../dialogs/main-menu.dialog';
-import { menuEntriesFor } from '../dialogs/menu';
-import { TEXT } from '../dialogs/messages.vi';
+import { MENU_ENTRIES, menuEntriesFor } from '../dialogs/menu';
+import { MENU, TEXT } from '../dialogs/messages.vi';
 import type { OnboardingOptions } from '../dialogs/onboarding.dialog';
 import { consentState } from '../domain/consents/consent.service';
 import { latestConsentOfIdentity } from '../domain/consents/consents.repository';
@@ -106,9 +106,12 @@ export class VungXanhBot {
       return;
     }
     const command = commandOf(typed);
-    if (command && dc.findDialog(command.dialogId)) {
+    const entry = command && MENU_ENTRIES.find((e) => e.dialogId === command.dialogId);
+    if (command && (dc.findDialog(command.dialogId) || entry)) {
       await dc.cancelAllDialogs();
-      await this.begin(dc, command.dialogId, command.options);
+      // A menu entry whose dialog is not registered is answered by the menu itself (the waves list, or help).
+      if (dc.findDialog(command.dialogId)) await this.begin(dc, command.dialogId, command.options);
+      else if (entry) await this.begin(dc, DIALOG.mainMenu, { picked: MENU[entry.key].value } satisfies MainMenuOptions);
       return;
     }
     if (firstContact) return this.onboardOrShowMenu(dc);

@@ -96,3 +96,20 @@ export async function branchName(db: Db | Tx, branchId: string): Promise<string 
   const row = await db.selectFrom('units').select('name').where('id', '=', branchId).where('level', '=', 'branch').executeTakeFirst();
   return row?.name;
 }
+
+/** What a chat registration left for staff to read. */
+export interface RegistrationNotes {
+  readonly unmatchedBranchNote: string | null;
+  readonly registrationNote: string | null;
+}
+
+export async function registrationNotesOf(db: Db | Tx, memberId: string): Promise<RegistrationNotes | undefined> {
+  const row = await db.selectFrom('members').select(['unmatched_branch_note', 'registration_note']).where('id', '=', memberId).executeTakeFirst();
+  return row && { unmatchedBranchNote: row.unmatched_branch_note, registrationNote: row.registration_note };
+}
+
+/** How many members there are (abuse tests check that the table survives hostile input). */
+export async function countMembers(db: Db | Tx): Promise<number> {
+  const row = await db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -163,6 +163,6 @@ describe('hasWords and capInput', () => {
     const capped = capInput(`${'a'.repeat(MAX_INPUT_CHARS - 1)}😀tail`);
     expect(capped.cut).toBe(true);
     expect(capped.text).toBe('a'.repeat(MAX_INPUT_CHARS - 1));
-    expect(capped.text.isWellFormed()).toBe(true);
+    expect(/[\uD800-\uDBFF]$/.test(capped.text)).toBe(false);
   });
 });

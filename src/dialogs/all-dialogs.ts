@@ -9,7 +9,7 @@ import { RegistrationDialog } from './registration.dialog';
 export function allDialogs(deps: DialogDeps): Dialog[] {
   return [
     new MainMenuDialog(deps),
-    new HelpDialog(deps),
+    new HelpDialog(),
     new OnboardingDialog(deps),
     new RegistrationDialog(deps),
   ];

@@ -12,11 +12,12 @@ import { VxChoicePrompt } from './prompts';
 import type { DialogDeps } from './dialog-deps';
 import { DIALOG } from './dialog-ids';
 import { handOff } from './hand-off';
-import { MENU_ENTRIES, menuEntriesFor, type MenuEntry } from './menu';
+import { MENU_ENTRIES, menuEntriesFor, menuKeywords, type MenuEntry } from './menu';
 import { addDays, localDayOf } from '../domain/shared/time';
 import { listCurrentAndUpcomingWaves } from '../domain/waves/waves.repository';
+import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
-import { MENU, TEXT, waveDates, waveLines } from './messages.vi';
+import { helpMessage, MENU, TEXT, waveDates, waveLines } from './messages.vi';
 
 export const MAIN_MENU_DIALOG = DIALOG.mainMenu;
 const MENU_PROMPT = 'mainMenu.choice';
@@ -24,9 +25,9 @@ const STEPS = 'mainMenu.steps';
 const UPCOMING_DAYS = 30;
 const MAX_WAVES_LISTED = 5;
 
-/** How the menu is opened: with another first line (after "hủy", after a message not understood), or with the entry already picked. */
+/** How the menu is opened: with other words above it (the help, after "hủy", after a message not understood), or with the entry already picked. */
 export interface MainMenuOptions {
-  readonly intro?: 'notUnderstood' | 'cancelled';
+  readonly intro?: 'help' | 'notUnderstood' | 'cancelled';
   /** A menu value the member already chose (they typed an entry's name with no dialog running). */
   readonly picked?: string;
 }
@@ -56,7 +57,11 @@ export class MainMenuDialog extends ComponentDialog {
     const options = (step.options ?? {}) as MainMenuOptions;
     if (options.picked) return step.next({ value: options.picked, index: 0, score: 1 } satisfies FoundChoice);
     const entries = menuEntriesFor(await currentMember(step.context, this.deps.db));
-    const prompt = options.intro === 'notUnderstood' ? TEXT.notUnderstood : options.intro === 'cancelled' ? TEXT.cancelled : TEXT.menuPrompt;
+    const prompt =
+      options.intro === 'help' ? helpMessage(turnPerson(step.context).channel, menuKeywords(entries))
+      : options.intro === 'notUnderstood' ? TEXT.notUnderstood
+      : options.intro === 'cancelled' ? TEXT.cancelled
+      : TEXT.menuPrompt;
     return step.prompt(MENU_PROMPT, { prompt, retryPrompt: TEXT.menuRetry, choices: menuChoices(entries), style: ListStyle.suggestedAction });
   }
 

@@ -114,7 +114,8 @@ export class VungXanhBot {
       else if (entry) await this.begin(dc, DIALOG.mainMenu, { picked: MENU[entry.key].value } satisfies MainMenuOptions);
       return;
     }
-    if (firstContact) return this.onboardOrShowMenu(dc);
+    // A dialog already running (state older than the user's greeting) is answered, not replaced.
+    if (firstContact && !dc.activeDialog) return this.onboardOrShowMenu(dc);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await this.withoutDialog(dc, typed);
     else await this.follow(dc, result);

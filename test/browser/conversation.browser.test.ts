@@ -59,7 +59,7 @@ describe('a conversation on the simulator page, against the running app, in head
 
     await page.locator('#chips .chip', { hasText: MENU.help.title }).click();
     await botBubble('Bạn có thể nhắn cho mình bất cứ lúc nào').waitFor();
-    expect(await botBubble('“dừng nhận tin”').count()).toBe(1);
+    expect(await botBubble('ngừng nhận mọi tin định kỳ').count()).toBe(1);
     // The help comes with the menu under it: the chips are offered again.
     await page.locator('#chips .chip', { hasText: MENU.currentWaves.title }).waitFor();
 

@@ -47,4 +47,25 @@ describe.each(['zalo', 'messenger'] as const)('the main menu on %s', (channel) =
     expect(seen).toHaveLength(1);
     expectMenu(seen[0], TEXT.notUnderstood);
   });
+  test.each([
+    ['emoji only', '😀🎉👍'],
+    ['markup', '<script>alert("x")</script>'],
+    ['SQL', "'; drop table members; --"],
+  ])('When no dialog waits and the message is %s, then it is read as plain text: "mình chưa hiểu" with the menu, nothing echoed', async (_, said) => {
+    const user = world.user(channel);
+    await user.say('menu');
+    await user.pick(MENU.currentWaves.title);
+    const seen = await user.say(said);
+    expect(seen).toHaveLength(1);
+    expectMenu(seen[0], TEXT.notUnderstood);
+    expect(seen[0]?.text).not.toContain(said);
+  });
+
+  test('When details arrive through the Zalo card while nothing asked for them, then the member is thanked', async () => {
+    const user = world.user(channel);
+    await user.say('menu');
+    await user.pick(MENU.currentWaves.title);
+    if (channel === 'zalo') expect((await user.sharePhone('84912000111')).map((s) => s.text)).toEqual([TEXT.sharedInfoThanks]);
+    else expectMenu((await user.sharePhone('+84912000111')).at(-1), TEXT.notUnderstood);
+  });
 });

@@ -145,6 +145,15 @@ describe.each(['zalo', 'messenger'] as const)('registration on %s', (channel) =>
     expect((await user.say(freshPhone()))[0]?.text).toBe(ONBOARDING.pending('Phan Minh Đức', 'Đoàn phường An Lạc'));
   });
 
+  test('When the share answer carries no number (the member closed the card without sharing), then they are asked again, and typing the number works', async () => {
+    const user = await upToRole('Hồ Thị Lan', 'an lac');
+    await user.pick(ONBOARDING.roles.youth.title);
+    const seen = await user.sharePhone('');
+    expect(user.lastText()).toContain(`${ONBOARDING.phoneProblem.empty} ${ONBOARDING.phoneRetry}`);
+    expect(seen.some((s) => s.asksForPhone)).toBe(true);
+    expect((await user.say(`+84 ${freshPhone().slice(1)}`))[0]?.text).toBe(ONBOARDING.pending('Hồ Thị Lan', 'Đoàn phường An Lạc'));
+  });
+
   test('When the phone given belongs to a roster member of another branch, then nothing is merged: the member is told, and a pending registration without the phone carries a note for staff', async () => {
     const user = await upToRole('Võ Quốc Bảo', 'binh tri dong a');
     await user.pick(ONBOARDING.roles.member.title);

@@ -60,7 +60,6 @@ describe.each(['zalo', 'messenger'] as const)('registration on %s', (channel) =>
 
     // A registered member asking to register again is told so, kindly.
     expect((await user.say('đăng ký'))[0]?.text).toBe(ONBOARDING.alreadyRegistered);
-    await world.db.updateTable('channel_identities').set({ member_id: null }).where('id', '=', await user.identityId()).execute();
   });
 
   test('When the phone is typed and nobody has it, then a pending member is created for a cadre of the branch to verify', async () => {

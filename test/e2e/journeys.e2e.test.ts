@@ -19,6 +19,7 @@ import {
 } from '../helpers/e2e';
 import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { ROSTER, seedOnboardingDistrict } from '../helpers/onboarding-seed';
 
 /**
  * A member's first minutes, on each channel, through the whole running app: the simulator signs
@@ -142,5 +143,33 @@ describe('member journeys through the running app', () => {
     });
     expect(rows.map((d) => d.platform_message_id)).toEqual(bot.map((m) => m.id));
     expect(rows.every((d) => d.read_at instanceof Date)).toBe(true);
+  });
+
+  it('When a Zalo user follows, agrees, registers with a branch typed without diacritics and shares the phone on the roster through the card, then they are verified by the roster and linked to that member', async () => {
+    await seedOnboardingDistrict(t.db);
+    const [userId] = userIds('zalo', 1) as [string];
+    const name = ROSTER.bhhA.name;
+    const say = async (action: Parameters<typeof simSend>[4], botCount: number) => {
+      const sent = await simSend(app.baseUrl, 'zalo', userId, name, action);
+      expect(sent.delivered).toBe(true);
+      return waitForBotMessages(app.baseUrl, 'zalo', userId, botCount);
+    };
+    expect((await say({ type: 'follow' }, 2)).map((m) => labelOf('zalo', m))).toEqual(['greeting', 'consent']);
+    expect((await say({ type: 'text', text: '1' }, 4)).slice(2).map((m) => contentOf(m).text)).toEqual([ONBOARDING.consentAccepted, ONBOARDING.askName]);
+    await say({ type: 'text', text: name }, 5);
+    const role = (await say({ type: 'text', text: 'binh hung hoa a' }, 6)).at(-1)!;
+    expect(contentOf(role).text).toContain(ONBOARDING.branchChosen(ROSTER.bhhA.branch));
+    const ask = await say({ type: 'text', text: '3' }, 8);
+    // The question, then Zalo's request_user_info card.
+    expect(contentOf(ask[6]!).text).toBe(ONBOARDING.askPhone);
+    expect(JSON.stringify(ask[7]!.content)).toContain('request_user_info');
+    const done = await say({ type: 'shareInfo', name, phone: ROSTER.bhhA.phone }, 10);
+    expect(contentOf(done[8]!).text).toBe(ONBOARDING.verifiedByRoster(name, ROSTER.bhhA.branch));
+    expect(contentOf(done[9]!).text).toContain(TEXT.menuPrompt);
+
+    const identity = await identityOf('zalo', userId);
+    const roster = await t.db.selectFrom('members').select(['id', 'status', 'verified_by']).where('phone', '=', ROSTER.bhhA.e164).executeTakeFirstOrThrow();
+    expect(identity?.member_id).toBe(roster.id);
+    expect(roster).toMatchObject({ status: 'verified', verified_by: 'roster' });
   });
 });

@@ -105,7 +105,8 @@ export type SimAction =
   | { readonly type: 'quickReply'; readonly title: string; readonly payload: string }
   | { readonly type: 'follow' }
   | { readonly type: 'unfollow' }
-  | { readonly type: 'getStarted' };
+  | { readonly type: 'getStarted' }
+  | { readonly type: 'shareInfo'; readonly name: string; readonly phone: string };
 
 export interface SimSendAnswer {
   readonly delivered: boolean;

@@ -26,12 +26,14 @@ export const SEED_UNITS_CSV = [
 /** Roster members: phone (as a roster writes it), branch, role. */
 export const ROSTER = {
   bhhA: { name: 'Lê Hoàng Minh', phone: '0912345679', e164: '+84912345679', branch: 'Đoàn phường Bình Hưng Hòa A' },
+  bhhA2: { name: 'Lê Thị Ngọc Minh', phone: '0912345680', e164: '+84912345680', branch: 'Đoàn phường Bình Hưng Hòa A' },
   anLac: { name: 'Võ Quốc Bảo', phone: '0938123456', e164: '+84938123456', branch: 'Đoàn phường An Lạc' },
 } as const;
 
 const SEED_MEMBERS_CSV = [
   'Họ và tên,Số điện thoại,Cơ sở Đoàn,Vai trò',
   `${ROSTER.bhhA.name},${ROSTER.bhhA.phone},${ROSTER.bhhA.branch},Thanh niên`,
+  `${ROSTER.bhhA2.name},${ROSTER.bhhA2.phone},${ROSTER.bhhA2.branch},Thanh niên`,
   `${ROSTER.anLac.name},${ROSTER.anLac.phone},${ROSTER.anLac.branch},Đoàn viên`,
 ].join('\n');
 

@@ -59,6 +59,8 @@ export interface MembersTable {
   verified_by: 'roster' | 'cadre' | 'staff' | null;
   verified_at: Timestamp | null;
   unmatched_branch_note: string | null;
+  /** Why a chat registration needs a person's look (a phone already another member's), for staff. */
+  registration_note: string | null;
   erased_at: Timestamp | null;
   /** A cadre declined this registration: it leaves the branch's queue but stays pending for staff. */
   registration_declined_at: Timestamp | null;

@@ -13,11 +13,17 @@ import { HandoverDialog } from './handover.dialog';
 import { LinkChannelDialog } from './link-channel.dialog';
 import { OfficialPagesDialog } from './official-pages.dialog';
 import { SubscriptionsDialog } from './subscriptions.dialog';
+import { HelpDialog } from './help.dialog';
+import { OnboardingDialog } from './onboarding.dialog';
+import { RegistrationDialog } from './registration.dialog';
 
 /** Every dialog the bot runs, registered in one DialogSet (vung-xanh.bot.ts). */
 export function allDialogs(deps: DialogDeps): Dialog[] {
   return [
     new MainMenuDialog(deps),
+    new HelpDialog(),
+    new OnboardingDialog(deps),
+    new RegistrationDialog(deps),
     new CurrentWavesDialog(deps),
     new JoinWaveDialog(deps),
     new SubmitProofDialog(deps),

@@ -15,7 +15,11 @@ export interface GlobalCommand {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
-const MENU_COMMANDS: GlobalCommand[] = MENU_ENTRIES.map((entry) => ({ words: [MENU[entry.key].keyword, MENU[entry.key].value], dialogId: entry.dialogId }));
+const MENU_COMMANDS: GlobalCommand[] = MENU_ENTRIES.map((entry) => ({
+  words: [MENU[entry.key].keyword, MENU[entry.key].value],
+  dialogId: entry.dialogId,
+  ...(entry.options ? { options: entry.options } : {}),
+}));
 
 export const GLOBAL_COMMANDS: readonly GlobalCommand[] = [
   ...MENU_COMMANDS,
@@ -26,4 +30,5 @@ export const GLOBAL_COMMANDS: readonly GlobalCommand[] = [
   { words: ['gap can bo'], dialogId: DIALOG.handover },
   { words: ['lien ket', 'ma lien ket', 'lien ket tai khoan'], dialogId: DIALOG.linkChannel },
   { words: ['tro giup', 'help', 'huong dan'], dialogId: DIALOG.help },
+  { words: ['dang ky', 'dang ky thanh vien', 'dang ky doan vien'], dialogId: DIALOG.onboarding, options: { from: 'menu' } },
 ];

@@ -11,6 +11,7 @@ import { ZaloTokenManager, type ZaloAccessTokenSource } from '../channels/zalo/z
 import { ZaloWebhook } from '../channels/zalo/zalo.webhook';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
+import { persistentMenuItems } from '../dialogs/menu';
 import type { Logger } from '../logging/logger';
 
 /** Everything of the channels the process wires: inbound checks, outbound senders, bot adapters. */
@@ -22,12 +23,12 @@ export interface Channels {
   readonly simulated: readonly PlatformChannel[];
   readonly simulator: Simulator | undefined;
   readonly verifyMessengerSubscription: (query: Record<string, unknown>) => { ok: true; challenge: string } | { ok: false };
-  /** Sets the Page's Get Started button and greeting (Messenger shows neither until they are set). */
+  /** Sets the Page's Get Started button, greeting and persistent menu (Messenger shows none until they are set). */
   setUpProfiles(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The payload of Messenger's Get Started button; the bot greets and shows the menu on it. */
+/** The payload of Messenger's Get Started button; the bot greets, then asks for consent (or shows the menu) on it. */
 export const GET_STARTED_PAYLOAD = 'GET_STARTED';
 const MESSENGER_GREETING = 'Chào bạn! Đây là kênh “Vùng Xanh” của Đoàn Thanh niên: cùng tham gia các đợt hoạt động và lan tỏa điều tốt đẹp trên mạng nhé.';
 
@@ -104,8 +105,12 @@ export function buildChannels(deps: ChannelsDeps): Channels {
       const outcome = await messengerClient.setMessengerProfile({
         get_started: { payload: GET_STARTED_PAYLOAD },
         greeting: [{ locale: 'default', text: MESSENGER_GREETING }],
+        // The menu shows only once Get Started is set, hence one call with both.
+        persistent_menu: [
+          { locale: 'default', composer_input_disabled: false, call_to_actions: persistentMenuItems().map((item) => ({ type: 'postback' as const, title: item.title, payload: item.payload })) },
+        ],
       });
-      if (outcome.ok) logger.info({ channel: 'messenger' }, 'Get Started button and greeting set on the Page');
+      if (outcome.ok) logger.info({ channel: 'messenger' }, 'Get Started button, greeting and persistent menu set on the Page');
       else logger.warn({ channel: 'messenger', code: outcome.failure.code, kind: outcome.failure.kind }, 'could not set the Get Started button; the bot still answers');
     },
     async close() {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MENU, TEXT } from '../../src/dialogs/messages.vi';
+import { MENU, ONBOARDING, TEXT } from '../../src/dialogs/messages.vi';
 import { menuEntriesFor } from '../../src/dialogs/menu';
 import { launchBrowser, type LaunchedBrowser } from '../helpers/browser';
 import { startApp, type AppProcess } from '../helpers/app-process';
@@ -33,7 +33,7 @@ describe('a conversation on the simulator page, against the running app, in head
     await deleteQueuePrefix(prefix);
   });
 
-  it('When a person says "xin chào" on Messenger and taps "Trợ giúp", then switches to Zalo, presses "Bắt đầu" and types "1", then the bot greets, offers the menu as chips and then as numbered lines, and answers each choice', async () => {
+  it('When a person says "xin chào" on Messenger, declines the consent notice and taps "Trợ giúp", then switches to Zalo, presses "Bắt đầu", types "menu" and the waves\' number, then the bot greets, asks for consent, offers the menu as chips and then as numbered lines, and answers each choice', async () => {
     const { page } = browser;
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -41,36 +41,48 @@ describe('a conversation on the simulator page, against the running app, in head
     await page.goto(`${app.baseUrl}/simulator`);
     await page.locator('#name').fill('Nguyễn Minh Anh');
 
-    // Messenger: the greeting, then the menu as quick-reply chips.
+    // Messenger: the greeting, then the consent notice with its two answers as chips.
     await page.locator('#text').fill('xin chào');
     await page.locator('#text').press('Enter');
     await botBubble('Chào bạn! Mình là trợ lý').waitFor();
+    await botBubble('Nghị định 13/2023/NĐ-CP').waitFor();
+    await page.locator('#chips .chip', { hasText: ONBOARDING.consentNo.title }).waitFor();
+    expect(await page.locator('#chips .chip').allTextContents()).toEqual([ONBOARDING.consentYes.title, ONBOARDING.consentNo.title]);
+
+    // Declining keeps the public menu, as quick-reply chips.
+    await page.locator('#chips .chip', { hasText: ONBOARDING.consentNo.title }).click();
+    await botBubble('Không sao bạn nhé!').waitFor();
     await botBubble(TEXT.menuPrompt).waitFor();
     await page.locator('#chips .chip', { hasText: MENU.help.title }).waitFor();
     expect(await page.locator('#chips .chip').allTextContents()).toEqual(menuEntriesFor(null).map((e) => MENU[e.key].title));
     await page.screenshot({ path: join(ARTIFACTS, 'conversation-messenger.png'), fullPage: true });
 
     await page.locator('#chips .chip', { hasText: MENU.help.title }).click();
-    await botBubble('Bạn có thể nhắn “menu” bất cứ lúc nào').waitFor();
-    expect(await botBubble(TEXT.help).count()).toBe(1);
-    await page.locator('#chips .chip').first().waitFor({ state: 'detached' });
+    await botBubble('Bạn có thể nhắn cho mình bất cứ lúc nào').waitFor();
+    expect(await botBubble('ngừng nhận mọi tin định kỳ').count()).toBe(1);
+    // The help comes with the menu under it: the chips are offered again.
+    await page.locator('#chips .chip', { hasText: MENU.currentWaves.title }).waitFor();
 
-    // Zalo: following the OA greets; the menu comes as numbered lines; the member answers with a number.
+    // Zalo: following the OA greets and shows the notice with numbered answers; "menu" brings the numbered menu.
     await page.locator('#tab-zalo').click();
     await page.locator('#start').click();
     await botBubble('Chào bạn! Mình là trợ lý').waitFor();
-    await botBubble(`1. ${MENU.currentWaves.title}`).waitFor();
-    await expect(botBubble(`2. ${MENU.help.title}`).count()).resolves.toBe(1);
+    await botBubble(`1. ${ONBOARDING.consentYes.title}`).waitFor();
     expect(await page.locator('#chips .chip').count()).toBe(0);
+    await page.locator('#text').fill('menu');
+    await page.locator('#text').press('Enter');
+    const waves = menuEntriesFor(null).findIndex((e) => e.key === 'currentWaves') + 1;
+    await botBubble(`${waves}. ${MENU.currentWaves.title}`).waitFor();
+    await expect(botBubble(`${menuEntriesFor(null).findIndex((e) => e.key === 'help') + 1}. ${MENU.help.title}`).count()).resolves.toBe(1);
 
-    await page.locator('#text').fill('1');
+    await page.locator('#text').fill(String(waves));
     await page.locator('#text').press('Enter');
     // A fresh database has no waves: the bot says so.
     await botBubble(TEXT.noCurrentWaves).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'conversation.png'), fullPage: true });
 
     const zaloBubbles = await page.locator('.row.bot .bubble').allTextContents();
-    expect(zaloBubbles).toHaveLength(3);
+    expect(zaloBubbles).toHaveLength(4);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { TEXT } from '../../src/dialogs/messages.vi';
 import { startApp, type AppProcess } from '../helpers/app-process';
-import { botLabels, botMessages, closeHttp, contentOf, simSend, threadOf, until, userIds, waitForBotMessages, type Channel } from '../helpers/e2e';
+import { botLabels, botMessages, closeHttp, contentOf, menuNumber, simSend, threadOf, until, userIds, waitForBotMessages, type Channel } from '../helpers/e2e';
 import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/redis';
 import { runScriptProcess } from '../helpers/run-script';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
@@ -56,9 +56,9 @@ describe('a turn that keeps failing, through the running app', () => {
     ];
     await Promise.all(
       others.map(async ({ channel, userId }) => {
-        await simSend(app.baseUrl, channel, userId, 'Người khác', { type: 'text', text: 'xin chào' });
+        await simSend(app.baseUrl, channel, userId, 'Người khác', { type: 'text', text: 'menu' });
         await waitForBotMessages(app.baseUrl, channel, userId, 2);
-        await simSend(app.baseUrl, channel, userId, 'Người khác', { type: 'text', text: '2' });
+        await simSend(app.baseUrl, channel, userId, 'Người khác', { type: 'text', text: menuNumber('help') });
         await waitForBotMessages(app.baseUrl, channel, userId, 3);
       }),
     );
@@ -95,7 +95,7 @@ describe('a turn that keeps failing, through the running app', () => {
     expect(replayed).toMatchObject({ code: 0 });
     expect(replayed.stdout).toContain('Queued 1 conversation(s) again.');
     await waitForBotMessages(app.baseUrl, 'messenger', victim, 3);
-    expect(await botLabels(app.baseUrl, 'messenger', victim)).toEqual(['apology', 'greeting', 'menu']);
+    expect(await botLabels(app.baseUrl, 'messenger', victim)).toEqual(['apology', 'greeting', 'consent']);
     expect(botMessages(await threadOf(app.baseUrl, 'messenger', victim)).filter((m) => contentOf(m).text === TEXT.apology)).toHaveLength(1);
     const after = await t.db.selectFrom('inbound_events').select(['status', 'replayed_at']).where('id', '=', event.id).executeTakeFirstOrThrow();
     expect(after.status).toBe('processed');

@@ -4,6 +4,7 @@ import {
   botLabels,
   closeHttp,
   deliveriesOf,
+  menuNumber,
   messengerMessage,
   postWebhook,
   simSend,
@@ -55,10 +56,10 @@ describe('exactly once, through the running app', () => {
   it('When the same signed Messenger webhook is POSTed three times at once, then all three get 200, and one event is recorded, one turn runs and one reply reaches the member', async () => {
     const [psid] = userIds('messenger', 1) as [string];
     // The person starts the conversation on the simulator page, so the stand-in knows them.
-    await simSend(app.baseUrl, 'messenger', psid, 'Lê Minh Châu', { type: 'text', text: 'xin chào' });
+    await simSend(app.baseUrl, 'messenger', psid, 'Lê Minh Châu', { type: 'text', text: 'menu' });
     await waitForBotMessages(app.baseUrl, 'messenger', psid, 2);
 
-    const hook = messengerMessage(psid, '2', Date.now());
+    const hook = messengerMessage(psid, menuNumber('help'), Date.now());
     const answers = await Promise.all([1, 2, 3].map(() => postWebhook(app.baseUrl, hook)));
     expect(answers).toEqual([1, 2, 3].map(() => ({ status: 200, text: 'EVENT_RECEIVED' })));
 
@@ -78,23 +79,26 @@ describe('exactly once, through the running app', () => {
     const [userId] = userIds('zalo', 1) as [string];
     await simSend(app.baseUrl, 'zalo', userId, 'Phạm Gia Huy', { type: 'follow' });
     await waitForBotMessages(app.baseUrl, 'zalo', userId, 2);
+    // Following shows the consent notice; "menu" brings the menu the help is picked from.
+    await simSend(app.baseUrl, 'zalo', userId, 'Phạm Gia Huy', { type: 'text', text: 'menu' });
+    await waitForBotMessages(app.baseUrl, 'zalo', userId, 3);
 
-    const hook = zaloText(userId, '2', Date.now());
+    const hook = zaloText(userId, menuNumber('help'), Date.now());
     const first = await postWebhook(app.baseUrl, hook);
     expect(first.status).toBe(200);
-    await waitForBotMessages(app.baseUrl, 'zalo', userId, 3);
+    await waitForBotMessages(app.baseUrl, 'zalo', userId, 4);
     await sleep(2_000);
     const again = await postWebhook(app.baseUrl, hook);
     expect(again.status).toBe(200);
 
     await simSend(app.baseUrl, 'zalo', userId, 'Phạm Gia Huy', { type: 'text', text: 'menu' });
-    await waitForBotMessages(app.baseUrl, 'zalo', userId, 4);
-    expect(await botLabels(app.baseUrl, 'zalo', userId)).toEqual(['greeting', 'menu', 'help', 'menu']);
+    await waitForBotMessages(app.baseUrl, 'zalo', userId, 5);
+    expect(await botLabels(app.baseUrl, 'zalo', userId)).toEqual(['greeting', 'consent', 'menu', 'help', 'menu']);
 
     const { events, replies } = await recordOf(hook);
     expect(events).toEqual([{ id: expect.any(Number), status: 'processed', attempts: 0 }]);
     expect(replies).toHaveLength(1);
-    expect(await deliveriesOf(t.db, 'zalo', userId)).toHaveLength(4);
-    expect(await conversationEvents('zalo', userId)).toBe(3);
+    expect(await deliveriesOf(t.db, 'zalo', userId)).toHaveLength(5);
+    expect(await conversationEvents('zalo', userId)).toBe(4);
   });
 });

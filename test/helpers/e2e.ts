@@ -5,8 +5,8 @@ import { messengerJsonBytes, zaloJsonBytes } from '../../src/channels/simulator/
 import { signMessengerBody } from '../../src/channels/messenger/messenger.signature';
 import { signZaloBody, ZALO_SIGNATURE_HEADER } from '../../src/channels/zalo/zalo.signature';
 import { ZALO_CHOICE_HINT } from '../../src/channels/zalo/zalo.render';
-import { MENU, TEXT } from '../../src/dialogs/messages.vi';
-import { menuEntriesFor } from '../../src/dialogs/menu';
+import { helpMessage, MENU, ONBOARDING, TEXT, type MenuEntryKey } from '../../src/dialogs/messages.vi';
+import { menuEntriesFor, menuKeywords } from '../../src/dialogs/menu';
 import { cutTitle } from '../../src/channels/messenger/messenger.render';
 import type { Db } from '../../src/db/database';
 
@@ -105,7 +105,8 @@ export type SimAction =
   | { readonly type: 'quickReply'; readonly title: string; readonly payload: string }
   | { readonly type: 'follow' }
   | { readonly type: 'unfollow' }
-  | { readonly type: 'getStarted' };
+  | { readonly type: 'getStarted' }
+  | { readonly type: 'shareInfo'; readonly name: string; readonly phone: string };
 
 export interface SimSendAnswer {
   readonly delivered: boolean;
@@ -143,24 +144,34 @@ export function botMessages(thread: readonly SimMessage[]): SimMessage[] {
 
 export const contentOf = (m: SimMessage): BotMessageContent => m.content as BotMessageContent;
 
-/** The menu on Zalo: no buttons in consultation messages, so numbered lines and a hint. */
-export const ZALO_MENU_TEXT = `${TEXT.menuPrompt}\n\n${menuEntriesFor(null)
-  .map((e, i) => `${i + 1}. ${MENU[e.key].title}`)
-  .join('\n')}\n${ZALO_CHOICE_HINT}`;
-/** The menu on Messenger: the prompt with one quick reply per choice. */
-export const MESSENGER_MENU_CHIPS = menuEntriesFor(null).map((e) => ({ content_type: 'text', title: cutTitle(MENU[e.key].title), payload: MENU[e.key].value }));
+const NEWCOMER_MENU = menuEntriesFor(null);
+const zaloChoices = (prompt: string, titles: readonly string[]) => `${prompt}\n\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}\n${ZALO_CHOICE_HINT}`;
+const messengerChips = (choices: readonly { title: string; value: string }[]) => choices.map((c) => ({ content_type: 'text', title: cutTitle(c.title), payload: c.value }));
 
-export type ReplyLabel = 'greeting' | 'menu' | 'help' | 'waves' | 'retry' | 'apology';
+/** The menu on Zalo: no buttons in consultation messages, so numbered lines and a hint. */
+export const ZALO_MENU_TEXT = zaloChoices(TEXT.menuPrompt, NEWCOMER_MENU.map((e) => MENU[e.key].title));
+/** The menu on Messenger: the prompt with one quick reply per choice. */
+export const MESSENGER_MENU_CHIPS = messengerChips(NEWCOMER_MENU.map((e) => MENU[e.key]));
+const CONSENT_CHOICES = [ONBOARDING.consentYes, ONBOARDING.consentNo];
+
+/** The help as a newcomer reads it on `channel`: what works everywhere, with the menu under it. */
+export const helpText = (channel: Channel) => helpMessage(channel, menuKeywords(NEWCOMER_MENU));
+
+export type ReplyLabel = 'greeting' | 'consent' | 'menu' | 'help' | 'notUnderstood' | 'waves' | 'retry' | 'apology';
 
 /** Names a bot message by what it says (exactly as each platform shows it); anything else is returned verbatim. */
 export function labelOf(channel: Channel, m: SimMessage): ReplyLabel | string {
   const { text, quick_replies: chips } = contentOf(m);
+  const withChoices = (prompt: string, choices: readonly { title: string; value: string }[]) =>
+    channel === 'zalo' ? text === zaloChoices(prompt, choices.map((c) => c.title)) : text === prompt && JSON.stringify(chips) === JSON.stringify(messengerChips(choices));
+  const withMenu = (prompt: string) => withChoices(prompt, NEWCOMER_MENU.map((e) => MENU[e.key]));
   if (text === TEXT.greeting) return 'greeting';
-  if (text === TEXT.help) return 'help';
   if (text === TEXT.apology) return 'apology';
   if (text === TEXT.noCurrentWaves || text?.startsWith(`${TEXT.currentWavesIntro}\n`)) return 'waves';
-  if (channel === 'zalo' && text === ZALO_MENU_TEXT) return 'menu';
-  if (channel === 'messenger' && text === TEXT.menuPrompt && JSON.stringify(chips) === JSON.stringify(MESSENGER_MENU_CHIPS)) return 'menu';
+  if (withMenu(TEXT.menuPrompt)) return 'menu';
+  if (withMenu(helpText(channel))) return 'help';
+  if (withMenu(TEXT.notUnderstood)) return 'notUnderstood';
+  if (withChoices(ONBOARDING.consentNotice, CONSENT_CHOICES)) return 'consent';
   if (channel === 'zalo' && text?.startsWith(TEXT.menuRetry)) return 'retry';
   if (channel === 'messenger' && text === TEXT.menuRetry) return 'retry';
   return `unexpected: ${JSON.stringify(m.content)}`;
@@ -283,22 +294,36 @@ export async function sendScripts(baseUrl: string, conversations: readonly Scrip
   return refused;
 }
 
-/** The menu script: its replies can only come in this order if every message is answered in order. */
+/** The number a newcomer answers to pick `key` from the menu on Zalo (the same for Messenger typed). */
+export function menuNumber(key: MenuEntryKey): string {
+  return String(NEWCOMER_MENU.findIndex((e) => e.key === key) + 1);
+}
+
+/**
+ * The menu script: "menu", the help's number, "menu", the waves' number, … Its replies can only
+ * come in this order if every message is answered in order: a number answered before its "menu"
+ * finds no menu waiting and gets "mình chưa hiểu" instead of the help or the waves.
+ */
 export function menuScript(messages: number): { script: string[]; expected: ReplyLabel[] } {
-  const script = Array.from({ length: messages }, (_, i) => ['menu', '2', 'menu', '1'][i % 4]!);
-  const replyTo: Readonly<Record<string, ReplyLabel>> = { menu: 'menu', '2': 'help', '1': 'waves' };
+  const help = menuNumber('help');
+  const waves = menuNumber('currentWaves');
+  const script = Array.from({ length: messages }, (_, i) => ['menu', help, 'menu', waves][i % 4]!);
+  const replyTo: Readonly<Record<string, ReplyLabel>> = { menu: 'menu', [help]: 'help', [waves]: 'waves' };
   // First contact greets before the menu; then one reply per message.
   return { script, expected: ['greeting', ...script.map((said) => replyTo[said]!)] };
 }
 
 /** Names a stored delivery by its text, as labelOf names a message at the stand-in. */
 export function labelOfPayload(payload: unknown): ReplyLabel | string {
-  const { text, choices } = payload as { text?: string; choices?: readonly { title: string }[] };
+  const { text, choices } = payload as { text?: string; choices?: readonly { title: string; value: string }[] };
+  const menu = JSON.stringify(choices?.map((c) => c.value)) === JSON.stringify(NEWCOMER_MENU.map((e) => MENU[e.key].value));
   if (text === TEXT.greeting) return 'greeting';
-  if (text === TEXT.help) return 'help';
   if (text === TEXT.apology) return 'apology';
   if (text === TEXT.noCurrentWaves || text?.startsWith(`${TEXT.currentWavesIntro}\n`)) return 'waves';
-  if (text === TEXT.menuPrompt && choices?.length === 2) return 'menu';
+  if (menu && text === TEXT.menuPrompt) return 'menu';
+  if (menu && (text === helpText('zalo') || text === helpText('messenger'))) return 'help';
+  if (menu && text === TEXT.notUnderstood) return 'notUnderstood';
+  if (text === ONBOARDING.consentNotice) return 'consent';
   if (text === TEXT.menuRetry) return 'retry';
   return `unexpected: ${JSON.stringify(payload)}`;
 }

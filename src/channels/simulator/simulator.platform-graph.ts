@@ -40,6 +40,34 @@ export interface GraphStandInDeps {
   readonly logger: Logger;
 }
 
+/** Meta's persistent menu limits (messenger.md §5): flat buttons only (nested menus went in v8.0), at most 20, titles of 30 characters. */
+const MENU_MAX_ITEMS = 20;
+const MENU_TITLE_MAX = 30;
+const MENU_PAYLOAD_MAX = 1000;
+
+/** Why a persistent_menu would be refused, or undefined when Meta would take it. */
+export function persistentMenuProblem(menu: unknown): string | undefined {
+  if (!Array.isArray(menu) || menu.length === 0) return 'param persistent_menu must be a non-empty array';
+  for (const localized of menu) {
+    if (!isObject(localized) || typeof localized.locale !== 'string') return 'param persistent_menu[locale] is required';
+    if (localized.composer_input_disabled !== undefined && typeof localized.composer_input_disabled !== 'boolean') return 'param persistent_menu[composer_input_disabled] must be a boolean';
+    const items = localized.call_to_actions;
+    if (!Array.isArray(items) || items.length === 0) return 'param persistent_menu[call_to_actions] must be a non-empty array';
+    if (items.length > MENU_MAX_ITEMS) return `param persistent_menu[call_to_actions] must have at most ${MENU_MAX_ITEMS} items`;
+    for (const item of items) {
+      if (!isObject(item) || typeof item.title !== 'string' || item.title.trim() === '' || item.title.length > MENU_TITLE_MAX) return `param call_to_actions[title] must be 1 to ${MENU_TITLE_MAX} characters`;
+      if (item.type === 'postback') {
+        if (typeof item.payload !== 'string' || item.payload === '' || item.payload.length > MENU_PAYLOAD_MAX) return `param call_to_actions[payload] must be 1 to ${MENU_PAYLOAD_MAX} characters`;
+      } else if (item.type === 'web_url') {
+        if (typeof item.url !== 'string' || !/^https?:\/\//.test(item.url)) return 'param call_to_actions[url] must be an http(s) URL';
+      } else if (item.type === 'nested') {
+        return 'nested persistent menus are not supported since v8.0';
+      } else return 'param call_to_actions[type] must be one of {postback, web_url}';
+    }
+  }
+  return undefined;
+}
+
 /** Graph's error envelope (messenger.md §4.2); the HTTP status is 400 for these. */
 function graphError(res: Response, code: number, message: string, subcode?: number): void {
   res.status(400).json({ error: { message, type: 'OAuthException', code, ...(subcode === undefined ? {} : { error_subcode: subcode }), fbtrace_id: fbtraceId() } });
@@ -125,6 +153,8 @@ export function createGraphStandInRouter(deps: GraphStandInDeps): Router {
     if (body.get_started !== undefined && !(isObject(body.get_started) && typeof body.get_started.payload === 'string' && body.get_started.payload !== '')) {
       return graphError(res, 100, '(#100) param get_started[payload] must be a non-empty string');
     }
+    const menuProblem = body.persistent_menu === undefined ? undefined : persistentMenuProblem(body.persistent_menu);
+    if (menuProblem) return graphError(res, 100, `(#100) ${menuProblem}`);
     settings.set(Object.fromEntries(fields.map((key) => [key, body[key]])));
     res.json({ result: 'success' });
   });

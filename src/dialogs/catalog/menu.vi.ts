@@ -5,6 +5,7 @@
  * Which entries a member sees, and which dialog each opens, is in ../menu.ts.
  */
 export const MENU = {
+  register: { title: 'Đăng ký', value: 'menu:register', keyword: '#dangky', synonyms: ['dang ky', 'dang ky thanh vien', 'dang ky doan vien', 'dangky'] },
   currentWaves: { title: 'Đợt đang diễn ra', value: 'menu:waves', keyword: '#dot', synonyms: ['dot dang dien ra', 'dot', 'dot hoat dong', 'cac dot', 'waves'] },
   joinWave: { title: 'Tham gia đợt', value: 'menu:join', keyword: '#thamgia', synonyms: ['tham gia dot', 'tham gia', 'thamgia', 'tg', 'dang ky tham gia'] },
   submitProof: { title: 'Gửi minh chứng', value: 'menu:proof', keyword: '#minhchung', synonyms: ['gui minh chung', 'minh chung', 'minhchung', 'mc', 'nop minh chung'] },

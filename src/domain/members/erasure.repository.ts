@@ -70,7 +70,7 @@ export async function deleteProofImagesNoLongerUsed(tx: Tx, imageHashes: readonl
 export async function scrubMemberRow(tx: Tx, memberId: string, now: Date): Promise<void> {
   await tx
     .updateTable('members')
-    .set({ full_name: null, phone: null, unmatched_branch_note: null, status: 'erased', erased_at: now, updated_at: now })
+    .set({ full_name: null, phone: null, unmatched_branch_note: null, registration_note: null, status: 'erased', erased_at: now, updated_at: now })
     .where('id', '=', memberId)
     .execute();
 }

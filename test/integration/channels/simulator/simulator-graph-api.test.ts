@@ -86,4 +86,16 @@ describe('simulator: the Graph API stand-in', () => {
     expect(await res.json()).toEqual({ result: 'success' });
     expect((await h.get('/simulator/graph/v25.0/me/messenger_profile', AUTH)).body).toEqual({ data: [{ get_started: { payload: 'START' } }] });
   });
+
+  it.each([
+    ['more than 20 buttons', Array.from({ length: 21 }, (_, i) => ({ type: 'postback', title: `Mục ${i + 1}`, payload: `P${i}` }))],
+    ['a title over 30 characters', [{ type: 'postback', title: 'Một tiêu đề dài hơn ba mươi ký tự', payload: 'P' }]],
+    ['a nested menu', [{ type: 'nested', title: 'Thêm', call_to_actions: [] }]],
+    ['a postback without payload', [{ type: 'postback', title: 'Trợ giúp' }]],
+  ])('When a persistent menu has %s, then Graph refuses it with (#100) and keeps the menu it had', async (_, items) => {
+    const before = (await h.get('/simulator/graph/v25.0/me/messenger_profile', AUTH)).body;
+    const menu = [{ locale: 'default', composer_input_disabled: false, call_to_actions: items }];
+    expect((await h.post('/simulator/graph/v25.0/me/messenger_profile', { persistent_menu: menu }, AUTH)).body).toEqual(GRAPH_ERROR(100));
+    expect((await h.get('/simulator/graph/v25.0/me/messenger_profile', AUTH)).body).toEqual(before);
+  });
 });

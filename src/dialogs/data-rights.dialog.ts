@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
-import { maskPhone, readMemberData, type MemberDataView } from '../domain/members/member-data.repository';
+import { readMemberData, type MemberDataView } from '../domain/members/member-data.repository';
+import { maskOwnPhone } from '../domain/members/phone-mask';
 import { localDayOf } from '../domain/shared/time';
 import type { DialogDeps } from './dialog-deps';
 import { DIALOG } from './dialog-ids';
@@ -67,7 +68,7 @@ export class DataRightsDialog extends ComponentDialog {
     };
     const lines: string[] = [DATA_RIGHTS.header];
     if (data.fullName) lines.push(DATA_RIGHTS.name(data.fullName));
-    if (data.phone) lines.push(DATA_RIGHTS.phone(maskPhone(data.phone)));
+    if (data.phone) lines.push(DATA_RIGHTS.phone(maskOwnPhone(data.phone)));
     if (data.branchName) lines.push(DATA_RIGHTS.branch(data.branchName));
     else if (data.unmatchedBranchNote) lines.push(DATA_RIGHTS.branchNote(data.unmatchedBranchNote));
     else lines.push(DATA_RIGHTS.noBranch);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database';
 
 /** The only SQL for link codes and link attempts. */
@@ -68,13 +67,3 @@ export async function identityMember(db: Db | Tx, identityId: string): Promise<s
   return row?.member_id ?? null;
 }
 
-/** Links an identity with no member to `memberId`; false when it got a member meanwhile. */
-export async function linkIdentity(db: Db | Tx, identityId: string, memberId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('channel_identities')
-    .set({ member_id: memberId, updated_at: sql<Date>`now()` })
-    .where('id', '=', identityId)
-    .where('member_id', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}

@@ -1,6 +1,7 @@
+import { linkIdentityToMember } from '../members/registration.repository';
 import { createHash, randomInt } from 'node:crypto';
 import type { Db, Tx } from '../../db/database';
-import { deleteStaleCodes, failedAttemptsSince, findLiveCode, identityMember, insertCode, linkIdentity, markCodeUsed, recordAttempt } from './linking.repository';
+import { deleteStaleCodes, failedAttemptsSince, findLiveCode, identityMember, insertCode, markCodeUsed, recordAttempt } from './linking.repository';
 
 /**
  * One person, two channels: a member registered on one channel asks for a short code there and
@@ -69,7 +70,7 @@ export async function redeemLinkCode(db: Db | Tx, identityId: string, code: stri
   const current = await identityMember(db, identityId);
   if (current === live.memberId) return { kind: 'alreadyThisMember' };
   if (current !== null) return { kind: 'linkedToAnother' };
-  if (!(await linkIdentity(db, identityId, live.memberId))) return { kind: 'linkedToAnother' };
+  if (!(await linkIdentityToMember(db, identityId, live.memberId))) return { kind: 'linkedToAnother' };
   await markCodeUsed(db, live.id, identityId, now);
   await recordAttempt(db, identityId, true, now);
   return { kind: 'linked', memberId: live.memberId };

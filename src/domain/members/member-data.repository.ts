@@ -55,9 +55,3 @@ export async function readMemberData(db: Db | Tx, memberId: string, identityId: 
   };
 }
 
-/** "+84912345678" → "0912 *** 678": enough for the member to recognise, too little to copy. */
-export function maskPhone(phone: string): string {
-  const local = phone.startsWith('+84') ? `0${phone.slice(3)}` : phone;
-  if (local.length < 7) return '***';
-  return `${local.slice(0, 4)} *** ${local.slice(-3)}`;
-}

@@ -10,3 +10,10 @@ export function maskPhone(phone: string | null): string {
   if (local.length < 6) return 'xxx';
   return `${local.slice(0, 2)}xx xxx ${local.slice(-3)}`;
 }
+
+/** The member's own phone shown back to them ("+84912345678" → "0912 *** 678"): enough to recognise, too little to copy from a screen. */
+export function maskOwnPhone(phone: string): string {
+  const local = phone.startsWith('+84') ? `0${phone.slice(3)}` : phone;
+  if (local.length < 7) return '***';
+  return `${local.slice(0, 4)} *** ${local.slice(-3)}`;
+}

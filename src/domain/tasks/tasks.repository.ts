@@ -70,3 +70,24 @@ export async function insertTaskCompletion(db: Db | Tx, taskId: string, memberId
     .execute();
   return rows.length > 0;
 }
+
+export interface NewTask {
+  readonly title: string;
+  readonly description: string;
+  readonly postUrl: string;
+  readonly actions: readonly TaskAction[];
+  readonly unitId: string | null;
+  readonly deadline: Date;
+}
+
+/** Inserts the task unless an open one with the same title and post is already there; the new id, or undefined. */
+export async function insertTaskIfAbsent(db: Db | Tx, task: NewTask): Promise<string | undefined> {
+  const existing = await db.selectFrom('tasks').select('id').where('title', '=', task.title).where('post_url', '=', task.postUrl).where('status', '=', 'open').executeTakeFirst();
+  if (existing) return undefined;
+  const row = await db
+    .insertInto('tasks')
+    .values({ title: task.title, description: task.description, post_url: task.postUrl, actions: [...task.actions], unit_id: task.unitId, deadline: task.deadline })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

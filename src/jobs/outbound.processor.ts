@@ -39,15 +39,34 @@
  *               could. A worker killed between the claim and the record leaves the row 'sending';
  *               the relay fails it as unknown_outcome after 5 minutes and never resends
  *               (deliveries.repository.ts).
+ * Units:        a job whose data names a `unit` (a turn's replies to one member, queued together by
+ *               the turn pipeline) claims the unit's queued rows in one statement (they do not hold
+ *               each other back), sends them in order with the rules above, row by row, and records
+ *               the sends in one statement that also finds the member's next message to wake. A
+ *               failure that would put a single delivery's job back (retryable, 429, bad token)
+ *               stops the unit at that row: the rows sent are recorded, the rows after it go back to
+ *               'queued' unclaimed, and the job retries (or waits) starting with the failed row. A
+ *               member found unreachable gets nothing more of the unit ('skipped'). The unit's rows
+ *               share the job's attempts.
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
 import type { Db } from '../db/database';
-import { claimDelivery, isBehindOlderDelivery, nextQueuedAfter, nextQueuedDelivery, recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
+import {
+  claimDelivery,
+  isBehindOlderDelivery,
+  nextQueuedAfter,
+  nextQueuedDelivery,
+  recordOutcome,
+  UNKNOWN_OUTCOME,
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+} from '../domain/deliveries/deliveries.repository';
+import { claimUnit, classifyUnclaimed, recordSentMany, releaseClaims } from '../domain/deliveries/delivery-units.repository';
 import type { Logger } from '../logging/logger';
-import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundQueue, type OutboundResult, type Queues } from './queues';
+import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
 export type ChannelSenders = Partial<Record<PlatformChannel, ChannelSender>>;
@@ -209,7 +228,124 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
   }
 
+  /** Records the sends of a unit in one statement (retried a few times, as `record`), then wakes each member's next message. */
+  async function recordSent(sent: readonly { readonly claimed: ClaimedDelivery; readonly messageIds: readonly string[] }[]): Promise<void> {
+    if (sent.length === 0) return;
+    const ids = sent.map((x) => x.claimed.id);
+    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
+      if (delay > 0) await sleep(delay);
+      try {
+        const { recorded, next } = await recordSentMany(db, ids, sent.map((x) => x.messageIds));
+        if (recorded.length < ids.length) logger.warn({ deliveryIds: ids.filter((id) => !recorded.includes(id)), outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+        for (const n of next) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
+        return;
+      } catch (err) {
+        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
+          logger.error({ err, deliveryIds: ids, outcome: 'sent' }, 'outbound: could not record the outcome; the rows stay sending and will end as unknown_outcome');
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
+  async function precheck(claimed: ClaimedDelivery): Promise<{ kind: 'done'; outcome: OutboundOutcome } | { kind: 'send'; mode: SendMode }> {
+    const id = claimed.id;
+    if (claimed.channel !== channel) {
+      await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
+      logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
+      return { kind: 'done', outcome: 'failed' };
+    }
+    if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
+      await record(claimed, { kind: 'expired' });
+      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
+      return { kind: 'done', outcome: 'expired' };
+    }
+    if (claimed.reachability === 'unreachable') {
+      await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
+      logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    const mode = parseSendMode(claimed.sendMode, channel);
+    if (!mode) {
+      await record(claimed, { kind: 'failed', code: 'bad_send_mode', message: `not a ${channel} send mode` });
+      logger.error({ deliveryId: id, channel }, 'outbound: the stored send mode is not valid for the channel; failed');
+      return { kind: 'done', outcome: 'failed' };
+    }
+    return { kind: 'send', mode };
+  }
+
+  /**
+   * A unit (a turn's replies to one member): its queued rows claimed in one statement and sent in
+   * order, each as a single delivery would be, and the sends recorded in one statement. A failure
+   * that stops a single delivery's job (retryable, 429, bad token) stops the unit there: what was
+   * sent is recorded, the rows after it go back to 'queued' unclaimed, and the job retries (or
+   * waits) with the failed row first. A member found unreachable gets nothing more of the unit
+   * ('skipped'). The unit's rows share the job's attempts.
+   */
+  async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, ids: readonly number[]): Promise<OutboundResult> {
+    const claimedRows = await claimUnit(db, ids);
+    if (claimedRows.length === 0) {
+      const why = await classifyUnclaimed(db, ids);
+      if (why.kind === 'notQueued') {
+        await wakeNextAfter(Math.max(...ids));
+        return { outcome: 'notQueued' };
+      }
+      if (why.kind === 'notDue') {
+        await job.moveToDelayed(why.notBefore.getTime(), token);
+        throw new DelayedError();
+      }
+      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      try {
+        if (why.firstQueued !== undefined && !(await isBehindOlderDelivery(db, why.firstQueued))) await promoteIfDelayed(queue, job.data.deliveryId);
+      } catch (err) {
+        logger.debug({ err, deliveryId: job.data.deliveryId }, 'outbound: could not look again after waiting its turn; it rechecks on its own');
+      }
+      throw new DelayedError();
+    }
+    const sent: { claimed: ClaimedDelivery; messageIds: string[] }[] = [];
+    let outcome: OutboundOutcome = 'sent';
+    for (const [index, claimed] of claimedRows.entries()) {
+      const checked = await precheck(claimed);
+      if (checked.kind === 'done') {
+        outcome = checked.outcome;
+        continue;
+      }
+      const resume = claimed.sentParts.length;
+      let result;
+      try {
+        result = await sender.send(claimed.platformUserId, claimed.message, checked.mode, { ref: String(claimed.id), ...(resume > 0 ? { skipParts: resume } : {}) });
+      } catch (err) {
+        await record(claimed, { kind: 'failed', code: UNKNOWN_OUTCOME, message: `the sender threw: ${err instanceof Error ? err.message : String(err)}` });
+        logger.error({ err, deliveryId: claimed.id, channel }, 'outbound: the sender threw; outcome unknown, not resent');
+        outcome = 'failed';
+        continue;
+      }
+      if (result.ok) {
+        sent.push({ claimed, messageIds: [...claimed.sentParts, ...result.messageIds] });
+        continue;
+      }
+      const failure = result.failure;
+      const rest = claimedRows.slice(index + 1);
+      if (failure.kind === 'retryable' || failure.kind === 'badToken') {
+        await recordSent(sent);
+        await releaseClaims(db, rest.map((r) => r.id));
+        return onFailure(job, claimed, failure, result.sentMessageIds ?? []);
+      }
+      const answered = await onFailure(job, claimed, failure, result.sentMessageIds ?? []);
+      outcome = answered.outcome;
+      if (failure.kind === 'unreachable') {
+        for (const r of rest) await record(r, { kind: 'skipped', code: 'unreachable', message: `${failure.code}: ${failure.message}` });
+        break;
+      }
+    }
+    await recordSent(sent);
+    logger.debug({ deliveryIds: sent.map((x) => x.claimed.id), channel }, 'outbound: sent');
+    return { outcome };
+  }
+
   return async (job, token) => {
+    if (job.data.unit && job.data.unit.length > 1) return processUnit(job, token, job.data.unit);
     const claim = await claimDelivery(db, job.data.deliveryId);
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
@@ -240,7 +376,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     if (claimed.channel !== channel) {
       await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
       logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
-      return { outcome: 'failed' };
+      return { kind: 'done', outcome: 'failed' };
     }
     if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
       await record(claimed, { kind: 'expired' });

@@ -28,6 +28,11 @@ export interface BullMqOutbox extends Outbox {
    * replies): their jobs are added without reading the rows' routes back.
    */
   enqueueOnChannel(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<void>;
+  /**
+   * Like enqueueOnChannel, for units: each unit (a turn's replies to one member, in order) is one
+   * job, `d<first id>`, that sends them in order with one claim (outbound.processor.ts).
+   */
+  enqueueUnits(channel: PlatformChannel, units: readonly (readonly number[])[]): Promise<void>;
 }
 
 // addBulk in chunks keeps each Redis call short (LIBRARIES.md B7: 1,000 jobs in well under 0.1 s).
@@ -36,6 +41,7 @@ const ADD_CHUNK = 1_000;
 interface PendingJob {
   readonly id: number;
   readonly delayMs: number;
+  readonly unit?: readonly number[];
 }
 
 /**
@@ -51,7 +57,7 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
       await queue.addBulk(
         jobs.slice(i, i + ADD_CHUNK).map((j) => ({
           name: OUTBOUND_JOB_NAME,
-          data: { deliveryId: j.id } satisfies OutboundJob,
+          data: (j.unit && j.unit.length > 1 ? { deliveryId: j.id, unit: j.unit } : { deliveryId: j.id }) satisfies OutboundJob,
           opts: { ...deps.jobOptions, jobId: outboundJobId(j.id), ...(j.delayMs > 0 ? { delay: j.delayMs } : {}) },
         })),
       );
@@ -83,6 +89,11 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
     async enqueueOnChannel(channel, deliveryIds) {
       if (deliveryIds.length === 0) return;
       await add(channel, deliveryIds.map((id) => ({ id, delayMs: 0 })));
+    },
+
+    async enqueueUnits(channel, units) {
+      const jobs = units.filter((u) => u.length > 0).map((unit) => ({ id: unit[0]!, delayMs: 0, unit }));
+      if (jobs.length > 0) await add(channel, jobs);
     },
 
     async restore(channel, deliveryIds) {

@@ -24,6 +24,7 @@ import {
   type Queues,
   type TurnsJob,
   type TurnsResult,
+  TURN_RUNNERS,
   triggerTurns,
 } from './queues';
 
@@ -55,11 +56,12 @@ export interface TurnsWorkerDeps {
 }
 
 /**
- * Turns are short transactions (a few queries and a dialog step), so many conversations run at
- * once; the database pool must be at least this large. A turn never holds the event loop for
- * long, and one that stalls (its worker died) runs again from a rolled-back transaction.
+ * A turns job drains batches of turns across conversations (turn-pipeline.ts), one transaction
+ * (one database connection) per batch; TURN_RUNNERS slots bound how many run at once, so more
+ * concurrency here would only wait. A job that stalls (its worker died) runs again from a
+ * rolled-back transaction.
  */
-export const TURNS_WORKER_OPTIONS = { concurrency: 16, lockDuration: 20_000, stalledInterval: 5_000 } as const;
+export const TURNS_WORKER_OPTIONS = { concurrency: TURN_RUNNERS + 1, lockDuration: 30_000, stalledInterval: 5_000 } as const;
 
 /**
  * Outbound sends are I/O bound (one HTTP call each), so many run at once; the lock is short so
@@ -154,7 +156,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
   if (deps.turns) {
     const { queues, pipeline } = deps.turns;
     const { concurrency, ...options } = TURNS_WORKER_OPTIONS;
-    const processor = createTurnsProcessor(pipeline, (key) => triggerTurns(queues, [key]));
+    const processor = createTurnsProcessor(pipeline, () => triggerTurns(queues, ['requeue']));
     workers.push(createWorker<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, processor, deps, concurrency, options) as unknown as Worker);
   }
   if (deps.outbound) workers.push(...startOutboundWorkers(deps, deps.outbound));

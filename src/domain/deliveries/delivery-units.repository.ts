@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database';
+import type { ChannelId, DeliveryPurpose } from '../../db/types';
+import type { OutboundMessage } from '../shared/outbound-message';
+import { UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimResult, type Reachability } from './deliveries.repository';
+
+/**
+ * SQL for units of deliveries: a turn's replies to one member, sent in order by one outbound job
+ * with one claim and one record of their sends (outbound.processor.ts). The rules are those of
+ * deliveries.repository.ts (the claim is the guard against double sends, and keeps a member's
+ * messages in order), applied to several rows per statement.
+ */
+
+/**
+ * Claims the queued rows of a unit (a turn's replies to one member, sent in order by one job) in
+ * one statement, with claimDelivery's rules, except that the unit's own queued rows do not hold
+ * each other back (they go out in id order from the one job). Returns the claimed rows in id
+ * order; empty when none could be claimed (then `classifyUnclaimed` says why).
+ */
+export async function claimUnit(db: Db, ids: readonly number[]): Promise<ClaimedDelivery[]> {
+  const { rows } = await sql<{
+    id: number;
+    identity_id: string;
+    purpose: DeliveryPurpose;
+    payload: OutboundMessage;
+    send_mode: string | null;
+    attempts: number;
+    platform_message_id: string | null;
+    expires_at: Date | null;
+    channel: ChannelId;
+    platform_user_id: string;
+    reachability: Reachability;
+    unreachable_reason: string | null;
+  }>`
+    update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
+    from channel_identities i
+    where i.id = d.identity_id and d.id = any(${[...ids]}::bigint[]) and d.status = 'queued'
+      and (d.not_before is null or d.not_before <= now())
+      and not exists (
+        select 1 from deliveries older
+        where older.identity_id = d.identity_id and older.id < d.id
+          and (older.status = 'sending'
+               or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()) and older.id <> all(${[...ids]}::bigint[]))))
+    returning d.id, d.identity_id, d.purpose, d.payload, d.send_mode, d.attempts, d.platform_message_id, d.expires_at,
+              i.channel, i.platform_user_id, i.reachability, i.unreachable_reason`.execute(db);
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      identityId: row.identity_id,
+      purpose: row.purpose,
+      message: row.payload,
+      sendMode: row.send_mode,
+      attempts: row.attempts,
+      sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
+      expiresAt: row.expires_at,
+      channel: row.channel,
+      platformUserId: row.platform_user_id,
+      reachability: row.reachability,
+      unreachableReason: row.unreachable_reason,
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Why none of a unit's rows could be claimed: as ClaimResult, for its first row still queued. */
+export async function classifyUnclaimed(db: Db, ids: readonly number[]): Promise<Exclude<ClaimResult, { kind: 'claimed' }> & { firstQueued?: number }> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select(['id', 'not_before', sql<boolean>`coalesce(not_before > now(), false)`.as('not_due')])
+    .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
+    .where('status', '=', 'queued')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return { kind: 'notQueued' };
+  if (row.not_due && row.not_before) return { kind: 'notDue', notBefore: row.not_before, firstQueued: row.id };
+  return { kind: 'behind', firstQueued: row.id };
+}
+
+/** Puts claimed rows that were not tried back to 'queued', their claim not counted. */
+export async function releaseClaims(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now()
+    where id = any(${[...ids]}::bigint[]) and status = 'sending'`.execute(db);
+}
+
+/**
+ * Records 'sent' for many claimed rows in one statement (recordOutcome's rule: from 'sending',
+ * or over an unknown_outcome failure) and returns, for each member concerned, the next queued
+ * (and due) delivery after the rows, so that the caller can wake its job. `messageIds[i]` are the
+ * platform ids of `ids[i]`.
+ */
+export async function recordSentMany(db: Db, ids: readonly number[], messageIds: readonly (readonly string[])[]): Promise<{ recorded: number[]; next: number[] }> {
+  if (ids.length === 0) return { recorded: [], next: [] };
+  const { rows } = await sql<{ id: number | null; next: number | null }>`
+    with v as (
+      select * from unnest(${[...ids]}::bigint[], ${messageIds.map((m) => (m.length > 0 ? m.join(',') : null))}::text[]) as v(id, mids)
+    ), upd as (
+      update deliveries d set status = 'sent', platform_message_id = v.mids, sent_at = now(), error_code = null, error_message = null, updated_at = now()
+      from v
+      where d.id = v.id and (d.status = 'sending' or (d.status = 'failed' and d.error_code = ${UNKNOWN_OUTCOME}))
+      returning d.id, d.identity_id
+    ), last as (
+      select d.identity_id, max(d.id) as after from deliveries d join v on v.id = d.id group by d.identity_id
+    )
+    select u.id, null::bigint as next from upd u
+    union all
+    select null, (select n.id from deliveries n
+                  where n.identity_id = l.identity_id and n.id > l.after and n.status = 'queued'
+                    and (n.not_before is null or n.not_before <= now()) and n.id <> all(${[...ids]}::bigint[])
+                  order by n.id limit 1)
+    from last l`.execute(db);
+  return {
+    recorded: rows.filter((r) => r.id !== null).map((r) => Number(r.id)),
+    next: rows.filter((r) => r.next !== null).map((r) => Number(r.next)),
+  };
+}

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database';
 import type { InboundEvent, InboundReceiptEvent, PlatformChannel } from '../channels/channel';
 import type { OutboundMessage } from '../domain/shared/outbound-message';
@@ -7,6 +6,7 @@ import type { Logger } from '../logging/logger';
 import { activityFromEvent } from './activity-mapping';
 import { prefetchStates, writeBatchStates, type BatchStateWrite } from './bot-state.repository';
 import { claimHeads, lockConversations, lockReadyConversations, markEventDead, markEventsProcessed, recordEventFailureWithBackoff, type PendingHead } from './inbound-events.repository';
+import { TurnSavepoints } from './lazy-savepoint';
 import { CollectingSink, type PlatformBotAdapter } from './platform-bot.adapter';
 import { StateConflictError } from './postgres-storage';
 import { runInTurnTransaction, type CachedState, type TurnStateBuffer } from './turn-scope';
@@ -150,17 +150,16 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
     let dead = 0;
     let failed = 0;
     let retryInMs: number | undefined;
-    let savepoint = false;
+    const savepoints = new TurnSavepoints(tx);
 
     for (const { head, event } of items) {
       const identity = identities.get(`${event.channel}:${event.userId}`);
       if (!identity) throw new Error(`identity of event ${head.id} was not touched`);
-      // One round trip: the previous turn's savepoint is released as this one's is taken.
-      await sql.raw(savepoint ? 'release savepoint vx_turn; savepoint vx_turn' : 'savepoint vx_turn').execute(tx);
-      savepoint = true;
+      // The turn's own SQL runs behind a savepoint, taken before its first statement (if any).
+      const turnTx = savepoints.begin();
       const state: TurnStateBuffer = { cache, writes: new Map() };
       try {
-        const turn = await runOneTurn(deps, tx, event, identity, state);
+        const turn = await runOneTurn(deps, turnTx.tx, event, identity, state);
         for (const [key, w] of state.writes) {
           const before = stateWrites.get(key);
           const expected = before ? before.expected : (cache.get(key)?.etag ?? null);
@@ -171,7 +170,7 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
         if (turn.messages.length > 0) replySets.push({ identityId: identity.id, keyPrefix: `reply:${head.id}`, messages: turn.messages });
         done.push({ head, event, identity, others: turn.others });
       } catch (error) {
-        await sql.raw('rollback to savepoint vx_turn').execute(tx);
+        await turnTx.rollback();
         const message = error instanceof Error ? error.message : String(error);
         const backoff = (deps.backoffMs ?? defaultBackoffMs)(head.attempts + 1);
         const attempts = await recordEventFailureWithBackoff(tx, head.id, message, backoff);
@@ -203,7 +202,8 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
  * Runs the next pending event of up to `maxConversations` conversations in one transaction:
  * their locks (conversations another batch holds are passed by), their next events, their
  * identities and their dialog state in one statement each; then each turn, one after another,
- * behind its own savepoint, so that a failing turn is rolled back alone and counted as a failure
+ * behind its own savepoint (taken lazily: only turns with SQL of their own pay for one), so that
+ * a failing turn is rolled back alone and counted as a failure
  * of its event (retried after a backoff while the conversation's later events wait; dead-lettered
  * with an apology after `maxAttempts`); then the state, the replies and the events' statuses in a
  * few multi-row statements, and one commit. Replies and deliveries for others go to the outbox

@@ -64,7 +64,8 @@ import {
   type ClaimedDelivery,
   type DeliveryOutcome,
 } from '../domain/deliveries/deliveries.repository';
-import { claimUnit, classifyUnclaimed, recordSentMany, releaseClaims } from '../domain/deliveries/delivery-units.repository';
+import { claimUnits, classifyUnclaimed, recordSentMany, releaseClaims } from '../domain/deliveries/delivery-units.repository';
+import { createGroupCommit } from '../db/group-commit';
 import type { Logger } from '../logging/logger';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
@@ -228,6 +229,18 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
   }
 
+  // The units' claims and records of the jobs running at once go together: one statement each.
+  const claimUnit = createGroupCommit((units: readonly (readonly number[])[]) => claimUnits(db, units));
+  const recordGroup = createGroupCommit(async (items: readonly { ids: readonly number[]; messageIds: readonly (readonly string[])[]; identityId: string }[]) => {
+    const { recorded, next } = await recordSentMany(
+      db,
+      items.flatMap((x) => x.ids),
+      items.flatMap((x) => x.messageIds),
+    );
+    const done = new Set(recorded);
+    return items.map((x) => ({ recorded: x.ids.filter((id) => done.has(id)), next: next.filter((n) => n.identityId === x.identityId).map((n) => n.id) }));
+  });
+
   /** Records the sends of a unit in one statement (retried a few times, as `record`), then wakes each member's next message. */
   async function recordSent(sent: readonly { readonly claimed: ClaimedDelivery; readonly messageIds: readonly string[] }[]): Promise<void> {
     if (sent.length === 0) return;
@@ -235,7 +248,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
       if (delay > 0) await sleep(delay);
       try {
-        const { recorded, next } = await recordSentMany(db, ids, sent.map((x) => x.messageIds));
+        const { recorded, next } = await recordGroup({ ids, messageIds: sent.map((x) => x.messageIds), identityId: sent[0]!.claimed.identityId });
         if (recorded.length < ids.length) logger.warn({ deliveryIds: ids.filter((id) => !recorded.includes(id)), outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
         for (const n of next) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
         return;
@@ -284,7 +297,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
    * ('skipped'). The unit's rows share the job's attempts.
    */
   async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, ids: readonly number[]): Promise<OutboundResult> {
-    const claimedRows = await claimUnit(db, ids);
+    const claimedRows = await claimUnit(ids);
     if (claimedRows.length === 0) {
       const why = await classifyUnclaimed(db, ids);
       if (why.kind === 'notQueued') {
@@ -345,7 +358,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   return async (job, token) => {
-    if (job.data.unit && job.data.unit.length > 1) return processUnit(job, token, job.data.unit);
+    if (job.data.unit && job.data.unit.length > 0) return processUnit(job, token, job.data.unit);
     const claim = await claimDelivery(db, job.data.deliveryId);
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');

@@ -164,6 +164,13 @@ export interface Queues {
   readonly outboundMessenger: OutboundQueue;
 }
 
+/** A producer of the turns queue alone, on a connection of its own (the webhook intake's trigger). */
+export function createTurnsQueue(connection: Redis, prefix: string, logger: Logger): Queue<TurnsJob, TurnsResult> {
+  const queue = new Queue<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, { connection, prefix, defaultJobOptions: JOB_OPTIONS.turns });
+  queue.on('error', (err) => logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue: queue.name }, 'queue error'));
+  return queue;
+}
+
 /** The outbound queue of a channel. */
 export function outboundQueueOf(queues: Queues, channel: PlatformChannel): OutboundQueue {
   return channel === 'zalo' ? queues.outboundZalo : queues.outboundMessenger;

@@ -64,12 +64,13 @@ export interface TurnsWorkerDeps {
 export const TURNS_WORKER_OPTIONS = { concurrency: TURN_RUNNERS + 1, lockDuration: 30_000, stalledInterval: 5_000 } as const;
 
 /**
- * Outbound sends are I/O bound (one HTTP call each), so many run at once; the lock is short so
+ * Outbound sends are I/O bound (one HTTP call per message; a unit of a turn's replies is one job
+ * of a few calls in a row), so many run at once; the lock is short so
  * that a job whose worker died is noticed within about 20 s (LIBRARIES.md B8). A send never holds
  * the event loop, so a false stall is not a risk; and a stalled send that had claimed its row is
  * not sent again (the row is no longer 'queued').
  */
-export const OUTBOUND_WORKER_OPTIONS = { concurrency: 20, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+export const OUTBOUND_WORKER_OPTIONS = { concurrency: 32, lockDuration: 15_000, stalledInterval: 5_000 } as const;
 
 /** True when BullMQ will not run the job again after this error. */
 function isFinalFailure(job: Job, err: unknown): boolean {

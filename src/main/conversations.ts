@@ -23,7 +23,15 @@ export interface Conversations {
 }
 
 /** Wires the conversation side: the bot, the turn pipeline around it, and the webhook intake. */
-export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db | undefined; logger: Logger; queues: Queues; channels: Channels }): Conversations {
+export function buildConversations(deps: {
+  config: Config;
+  db: Db;
+  intakeDb?: Db | undefined;
+  intakeTurns?: Pick<Queues, 'turns'> | undefined;
+  logger: Logger;
+  queues: Queues;
+  channels: Channels;
+}): Conversations {
   const { db, logger, queues, channels } = deps;
   const outbox = createBullMqOutbox({ db, queues, logger });
   const profiles = createProfileRefresher({ db, senders: channels.senders, logger });
@@ -66,5 +74,5 @@ export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db
     apology: { text: TEXT.apology },
     retryLater: (delayMs) => triggerTurnsLater(queues, delayMs),
   };
-  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(queues, keys)), pipeline, profiles };
+  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(deps.intakeTurns ?? queues, keys)), pipeline, profiles };
 }

@@ -18,7 +18,19 @@ import { UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimResult, type Reachabil
  * order; empty when none could be claimed (then `classifyUnclaimed` says why).
  */
 export async function claimUnit(db: Db, ids: readonly number[]): Promise<ClaimedDelivery[]> {
+  return (await claimUnits(db, [ids]))[0] ?? [];
+}
+
+/**
+ * claimUnit for several units (of any members) in one statement; returns each unit's claimed
+ * rows, in the order of `units`. A unit's rows do not hold each other back; rows of two units of
+ * one member do (the later unit waits).
+ */
+export async function claimUnits(db: Db, units: readonly (readonly number[])[]): Promise<ClaimedDelivery[][]> {
+  const ids = units.flatMap((u) => u);
+  const unitNos = units.flatMap((u, n) => u.map(() => n));
   const { rows } = await sql<{
+    u: number;
     id: number;
     identity_id: string;
     purpose: DeliveryPurpose;
@@ -32,19 +44,22 @@ export async function claimUnit(db: Db, ids: readonly number[]): Promise<Claimed
     reachability: Reachability;
     unreachable_reason: string | null;
   }>`
+    with v as (select * from unnest(${ids}::bigint[], ${unitNos}::int[]) as v(id, u))
     update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
-    from channel_identities i
-    where i.id = d.identity_id and d.id = any(${[...ids]}::bigint[]) and d.status = 'queued'
+    from channel_identities i, v
+    where i.id = d.identity_id and d.id = v.id and d.status = 'queued'
       and (d.not_before is null or d.not_before <= now())
       and not exists (
         select 1 from deliveries older
         where older.identity_id = d.identity_id and older.id < d.id
           and (older.status = 'sending'
-               or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()) and older.id <> all(${[...ids]}::bigint[]))))
-    returning d.id, d.identity_id, d.purpose, d.payload, d.send_mode, d.attempts, d.platform_message_id, d.expires_at,
+               or (older.status = 'queued' and (older.not_before is null or older.not_before <= now())
+                   and not exists (select 1 from v mine where mine.id = older.id and mine.u = v.u))))
+    returning v.u, d.id, d.identity_id, d.purpose, d.payload, d.send_mode, d.attempts, d.platform_message_id, d.expires_at,
               i.channel, i.platform_user_id, i.reachability, i.unreachable_reason`.execute(db);
-  return rows
-    .map((row) => ({
+  const claimed: ClaimedDelivery[][] = units.map(() => []);
+  for (const row of rows) {
+    claimed[row.u]!.push({
       id: Number(row.id),
       identityId: row.identity_id,
       purpose: row.purpose,
@@ -57,8 +72,10 @@ export async function claimUnit(db: Db, ids: readonly number[]): Promise<Claimed
       platformUserId: row.platform_user_id,
       reachability: row.reachability,
       unreachableReason: row.unreachable_reason,
-    }))
-    .sort((a, b) => a.id - b.id);
+    });
+  }
+  for (const list of claimed) list.sort((a, b) => a.id - b.id);
+  return claimed;
 }
 
 /** Why none of a unit's rows could be claimed: as ClaimResult, for its first row still queued. */
@@ -89,9 +106,9 @@ export async function releaseClaims(db: Db, ids: readonly number[]): Promise<voi
  * (and due) delivery after the rows, so that the caller can wake its job. `messageIds[i]` are the
  * platform ids of `ids[i]`.
  */
-export async function recordSentMany(db: Db, ids: readonly number[], messageIds: readonly (readonly string[])[]): Promise<{ recorded: number[]; next: number[] }> {
+export async function recordSentMany(db: Db, ids: readonly number[], messageIds: readonly (readonly string[])[]): Promise<{ recorded: number[]; next: { id: number; identityId: string }[] }> {
   if (ids.length === 0) return { recorded: [], next: [] };
-  const { rows } = await sql<{ id: number | null; next: number | null }>`
+  const { rows } = await sql<{ id: number | null; next: number | null; identity_id: string | null }>`
     with v as (
       select * from unnest(${[...ids]}::bigint[], ${messageIds.map((m) => (m.length > 0 ? m.join(',') : null))}::text[]) as v(id, mids)
     ), upd as (
@@ -102,15 +119,32 @@ export async function recordSentMany(db: Db, ids: readonly number[], messageIds:
     ), last as (
       select d.identity_id, max(d.id) as after from deliveries d join v on v.id = d.id group by d.identity_id
     )
-    select u.id, null::bigint as next from upd u
+    select u.id, null::bigint as next, null::uuid as identity_id from upd u
     union all
     select null, (select n.id from deliveries n
                   where n.identity_id = l.identity_id and n.id > l.after and n.status = 'queued'
                     and (n.not_before is null or n.not_before <= now()) and n.id <> all(${[...ids]}::bigint[])
-                  order by n.id limit 1)
+                  order by n.id limit 1), l.identity_id
     from last l`.execute(db);
   return {
     recorded: rows.filter((r) => r.id !== null).map((r) => Number(r.id)),
-    next: rows.filter((r) => r.next !== null).map((r) => Number(r.next)),
+    next: rows.filter((r) => r.next !== null).map((r) => ({ id: Number(r.next), identityId: r.identity_id! })),
   };
+}
+
+/**
+ * For rows that are not the first of their unit (a turn's reply `reply:<event>:<i>`, i > 0), the
+ * id of the unit's first row, whose job (`d<first id>`) sends them: the outbox relay must not
+ * take such a row for one without a job while that job lives.
+ */
+export async function unitHeadsOf(db: Db, ids: readonly number[]): Promise<Map<number, number>> {
+  const heads = new Map<number, number>();
+  if (ids.length === 0) return heads;
+  const { rows } = await sql<{ id: number; head: number }>`
+    select d.id, h.id as head
+    from deliveries d
+    join deliveries h on h.identity_id = d.identity_id and h.idempotency_key = regexp_replace(d.idempotency_key, ':[0-9]+$', ':0')
+    where d.id = any(${[...ids]}::bigint[]) and d.idempotency_key ~ '^reply:[0-9]+:[1-9][0-9]*$'`.execute(db);
+  for (const r of rows) heads.set(Number(r.id), Number(r.head));
+  return heads;
 }

@@ -65,6 +65,21 @@ export async function recordProfile(db: Db, identityId: string, displayName: str
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * recordProfile for many identities in one statement: returns the ids recorded (an identity a
+ * turn holds right now is passed by, as in recordProfile).
+ */
+export async function recordProfiles(db: Db, profiles: readonly { readonly identityId: string; readonly displayName: string | null }[]): Promise<Set<string>> {
+  if (profiles.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    update channel_identities ci set display_name = v.name, profile_fetched_at = now(), updated_at = now()
+    from unnest(${profiles.map((p) => p.identityId)}::uuid[], ${profiles.map((p) => p.displayName)}::text[]) as v(id, name)
+    where ci.id = v.id
+      and ci.id in (select locked.id from channel_identities locked where locked.id = any(${profiles.map((p) => p.identityId)}::uuid[]) for update skip locked)
+    returning ci.id`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUserId: string): Promise<IdentityRecord | undefined> {
   const row = await db
     .selectFrom('channel_identities')

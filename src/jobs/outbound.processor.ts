@@ -40,14 +40,13 @@
  *               the relay fails it as unknown_outcome after 5 minutes and never resends
  *               (deliveries.repository.ts).
  * Units:        a job whose data names a `unit` (a turn's replies to one member, queued together by
- *               the turn pipeline) claims the unit's queued rows in one statement (they do not hold
- *               each other back), sends them in order with the rules above, row by row, and records
- *               the sends in one statement that also finds the member's next message to wake. A
- *               failure that would put a single delivery's job back (retryable, 429, bad token)
- *               stops the unit at that row: the rows sent are recorded, the rows after it go back to
- *               'queued' unclaimed, and the job retries (or waits) starting with the failed row. A
- *               member found unreachable gets nothing more of the unit ('skipped'). The unit's rows
- *               share the job's attempts.
+ *               the turn pipeline) sends the unit's rows in order, each with the rules above: each
+ *               row is claimed when the one before it is recorded (one row of a member in flight at
+ *               a time, as ever), and the claims and records of the jobs running at once go to the
+ *               database together, one statement per group. A failure that would put a single
+ *               delivery's job back (retryable, 429, bad token) stops the unit at that row: the rows
+ *               after it stay queued, and the job retries (or waits) starting with the failed row.
+ *               The unit's rows share the job's attempts.
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -64,7 +63,7 @@ import {
   type ClaimedDelivery,
   type DeliveryOutcome,
 } from '../domain/deliveries/deliveries.repository';
-import { claimUnits, classifyUnclaimed, recordSentMany, releaseClaims } from '../domain/deliveries/delivery-units.repository';
+import { claimUnits, classifyUnclaimed, recordSentMany } from '../domain/deliveries/delivery-units.repository';
 import { createGroupCommit } from '../db/group-commit';
 import type { Logger } from '../logging/logger';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
@@ -230,35 +229,41 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   // The units' claims and records of the jobs running at once go together: one statement each.
-  const claimUnit = createGroupCommit((units: readonly (readonly number[])[]) => claimUnits(db, units));
-  const recordGroup = createGroupCommit(async (items: readonly { ids: readonly number[]; messageIds: readonly (readonly string[])[]; identityId: string }[]) => {
+  const claimNext = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
+  const recordGroup = createGroupCommit(async (items: readonly { id: number; messageIds: readonly string[]; identityId: string; unit: readonly number[] }[]) => {
     const { recorded, next } = await recordSentMany(
       db,
-      items.flatMap((x) => x.ids),
-      items.flatMap((x) => x.messageIds),
+      items.map((x) => x.id),
+      items.map((x) => x.messageIds),
+      items.flatMap((x) => x.unit),
     );
     const done = new Set(recorded);
-    return items.map((x) => ({ recorded: x.ids.filter((id) => done.has(id)), next: next.filter((n) => n.identityId === x.identityId).map((n) => n.id) }));
+    return items.map((x) => ({ recorded: done.has(x.id), next: next.filter((n) => n.identityId === x.identityId).map((n) => n.id) }));
   });
 
-  /** Records the sends of a unit in one statement (retried a few times, as `record`), then wakes each member's next message. */
-  async function recordSent(sent: readonly { readonly claimed: ClaimedDelivery; readonly messageIds: readonly string[] }[]): Promise<void> {
-    if (sent.length === 0) return;
-    const ids = sent.map((x) => x.claimed.id);
+  /**
+   * Records a unit's row as sent (retried a few times, as `record`), then claims the unit's next
+   * row; when the unit has none left, wakes the member's next message.
+   */
+  async function recordSentAndClaimNext(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
     for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
       if (delay > 0) await sleep(delay);
       try {
-        const { recorded, next } = await recordGroup({ ids, messageIds: sent.map((x) => x.messageIds), identityId: sent[0]!.claimed.identityId });
-        if (recorded.length < ids.length) logger.warn({ deliveryIds: ids.filter((id) => !recorded.includes(id)), outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+        const { recorded, next } = await recordGroup({ id: claimed.id, messageIds, identityId: claimed.identityId, unit });
+        if (!recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+        logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+        const following = await claimNext(unit);
+        if (following) return following;
         for (const n of next) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
-        return;
+        return undefined;
       } catch (err) {
         if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
-          logger.error({ err, deliveryIds: ids, outcome: 'sent' }, 'outbound: could not record the outcome; the rows stay sending and will end as unknown_outcome');
+          logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
           throw err;
         }
       }
     }
+    return undefined;
   }
 
   /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
@@ -289,19 +294,18 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   /**
-   * A unit (a turn's replies to one member): its queued rows claimed in one statement and sent in
-   * order, each as a single delivery would be, and the sends recorded in one statement. A failure
-   * that stops a single delivery's job (retryable, 429, bad token) stops the unit there: what was
-   * sent is recorded, the rows after it go back to 'queued' unclaimed, and the job retries (or
-   * waits) with the failed row first. A member found unreachable gets nothing more of the unit
-   * ('skipped'). The unit's rows share the job's attempts.
+   * A unit (a turn's replies to one member): its rows claimed one at a time, in order (the claims
+   * and records of the jobs running at once go together), each sent as a single delivery would be.
+   * A failure that would put a single delivery's job back (retryable, 429, bad token) stops the
+   * unit there: its later rows stay queued, and the job retries (or waits) starting with the
+   * failed row. The unit's rows share the job's attempts.
    */
-  async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, ids: readonly number[]): Promise<OutboundResult> {
-    const claimedRows = await claimUnit(ids);
-    if (claimedRows.length === 0) {
-      const why = await classifyUnclaimed(db, ids);
+  async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, unit: readonly number[]): Promise<OutboundResult> {
+    let claimed = await claimNext(unit);
+    if (!claimed) {
+      const why = await classifyUnclaimed(db, unit);
       if (why.kind === 'notQueued') {
-        await wakeNextAfter(Math.max(...ids));
+        await wakeNextAfter(Math.max(...unit));
         return { outcome: 'notQueued' };
       }
       if (why.kind === 'notDue') {
@@ -316,44 +320,34 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       }
       throw new DelayedError();
     }
-    const sent: { claimed: ClaimedDelivery; messageIds: string[] }[] = [];
     let outcome: OutboundOutcome = 'sent';
-    for (const [index, claimed] of claimedRows.entries()) {
-      const checked = await precheck(claimed);
+    while (claimed) {
+      const current: ClaimedDelivery = claimed;
+      const checked = await precheck(current);
       if (checked.kind === 'done') {
         outcome = checked.outcome;
+        claimed = await claimNext(unit);
         continue;
       }
-      const resume = claimed.sentParts.length;
+      const resume = current.sentParts.length;
       let result;
       try {
-        result = await sender.send(claimed.platformUserId, claimed.message, checked.mode, { ref: String(claimed.id), ...(resume > 0 ? { skipParts: resume } : {}) });
+        result = await sender.send(current.platformUserId, current.message, checked.mode, { ref: String(current.id), ...(resume > 0 ? { skipParts: resume } : {}) });
       } catch (err) {
-        await record(claimed, { kind: 'failed', code: UNKNOWN_OUTCOME, message: `the sender threw: ${err instanceof Error ? err.message : String(err)}` });
-        logger.error({ err, deliveryId: claimed.id, channel }, 'outbound: the sender threw; outcome unknown, not resent');
+        await record(current, { kind: 'failed', code: UNKNOWN_OUTCOME, message: `the sender threw: ${err instanceof Error ? err.message : String(err)}` });
+        logger.error({ err, deliveryId: current.id, channel }, 'outbound: the sender threw; outcome unknown, not resent');
         outcome = 'failed';
+        claimed = await claimNext(unit);
         continue;
       }
       if (result.ok) {
-        sent.push({ claimed, messageIds: [...claimed.sentParts, ...result.messageIds] });
+        claimed = await recordSentAndClaimNext(current, [...current.sentParts, ...result.messageIds], unit);
         continue;
       }
-      const failure = result.failure;
-      const rest = claimedRows.slice(index + 1);
-      if (failure.kind === 'retryable' || failure.kind === 'badToken') {
-        await recordSent(sent);
-        await releaseClaims(db, rest.map((r) => r.id));
-        return onFailure(job, claimed, failure, result.sentMessageIds ?? []);
-      }
-      const answered = await onFailure(job, claimed, failure, result.sentMessageIds ?? []);
-      outcome = answered.outcome;
-      if (failure.kind === 'unreachable') {
-        for (const r of rest) await record(r, { kind: 'skipped', code: 'unreachable', message: `${failure.code}: ${failure.message}` });
-        break;
-      }
+      // Retryable, 429 and bad token throw (the job retries or waits); the others are recorded.
+      outcome = (await onFailure(job, current, result.failure, result.sentMessageIds ?? [])).outcome;
+      claimed = await claimNext(unit);
     }
-    await recordSent(sent);
-    logger.debug({ deliveryIds: sent.map((x) => x.claimed.id), channel }, 'outbound: sent');
     return { outcome };
   }
 

@@ -12,19 +12,12 @@ import { UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimResult, type Reachabil
  */
 
 /**
- * Claims the queued rows of a unit (a turn's replies to one member, sent in order by one job) in
- * one statement, with claimDelivery's rules, except that the unit's own queued rows do not hold
- * each other back (they go out in id order from the one job). Returns the claimed rows in id
- * order; empty when none could be claimed (then `classifyUnclaimed` says why).
- */
-export async function claimUnit(db: Db, ids: readonly number[]): Promise<ClaimedDelivery[]> {
-  return (await claimUnits(db, [ids]))[0] ?? [];
-}
-
-/**
- * claimUnit for several units (of any members) in one statement; returns each unit's claimed
- * rows, in the order of `units`. A unit's rows do not hold each other back; rows of two units of
- * one member do (the later unit waits).
+ * Claims the next row of several units (of any members) in one statement: for each unit, its
+ * first row still queued, with claimDelivery's rules (due; no older row of the member sending, or
+ * queued and due, except the unit's own queued rows, which follow it). One row of a member is in
+ * flight at a time, as for single deliveries, so a crash leaves at most one unknown outcome per
+ * member and never loses a row that was not tried. Returns each unit's claimed row (0 or 1), in
+ * the order of `units`.
  */
 export async function claimUnits(db: Db, units: readonly (readonly number[])[]): Promise<ClaimedDelivery[][]> {
   const ids = units.flatMap((u) => u);
@@ -49,6 +42,8 @@ export async function claimUnits(db: Db, units: readonly (readonly number[])[]):
     from channel_identities i, v
     where i.id = d.identity_id and d.id = v.id and d.status = 'queued'
       and (d.not_before is null or d.not_before <= now())
+      -- the unit's first row still queued: one row of a member in flight at a time
+      and not exists (select 1 from deliveries e join v mine on mine.id = e.id and mine.u = v.u where e.id < d.id and e.status = 'queued')
       and not exists (
         select 1 from deliveries older
         where older.identity_id = d.identity_id and older.id < d.id
@@ -93,20 +88,18 @@ export async function classifyUnclaimed(db: Db, ids: readonly number[]): Promise
   return { kind: 'behind', firstQueued: row.id };
 }
 
-/** Puts claimed rows that were not tried back to 'queued', their claim not counted. */
-export async function releaseClaims(db: Db, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await sql`update deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now()
-    where id = any(${[...ids]}::bigint[]) and status = 'sending'`.execute(db);
-}
-
 /**
  * Records 'sent' for many claimed rows in one statement (recordOutcome's rule: from 'sending',
  * or over an unknown_outcome failure) and returns, for each member concerned, the next queued
- * (and due) delivery after the rows, so that the caller can wake its job. `messageIds[i]` are the
- * platform ids of `ids[i]`.
+ * (and due) delivery after the rows and not in `notNext` (the rest of their units), so that the
+ * caller can wake its job. `messageIds[i]` are the platform ids of `ids[i]`.
  */
-export async function recordSentMany(db: Db, ids: readonly number[], messageIds: readonly (readonly string[])[]): Promise<{ recorded: number[]; next: { id: number; identityId: string }[] }> {
+export async function recordSentMany(
+  db: Db,
+  ids: readonly number[],
+  messageIds: readonly (readonly string[])[],
+  notNext: readonly number[] = ids,
+): Promise<{ recorded: number[]; next: { id: number; identityId: string }[] }> {
   if (ids.length === 0) return { recorded: [], next: [] };
   const { rows } = await sql<{ id: number | null; next: number | null; identity_id: string | null }>`
     with v as (
@@ -123,7 +116,7 @@ export async function recordSentMany(db: Db, ids: readonly number[], messageIds:
     union all
     select null, (select n.id from deliveries n
                   where n.identity_id = l.identity_id and n.id > l.after and n.status = 'queued'
-                    and (n.not_before is null or n.not_before <= now()) and n.id <> all(${[...ids]}::bigint[])
+                    and (n.not_before is null or n.not_before <= now()) and n.id <> all(${[...notNext]}::bigint[])
                   order by n.id limit 1), l.identity_id
     from last l`.execute(db);
   return {

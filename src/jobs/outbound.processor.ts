@@ -63,7 +63,7 @@ import {
   type ClaimedDelivery,
   type DeliveryOutcome,
 } from '../domain/deliveries/deliveries.repository';
-import { claimUnits, classifyUnclaimed, recordSentMany } from '../domain/deliveries/delivery-units.repository';
+import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, type SentInUnit } from '../domain/deliveries/delivery-units.repository';
 import { createGroupCommit } from '../db/group-commit';
 import type { Logger } from '../logging/logger';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
@@ -230,32 +230,19 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
 
   // The units' claims and records of the jobs running at once go together: one statement each.
   const claimNext = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
-  const recordGroup = createGroupCommit(async (items: readonly { id: number; messageIds: readonly string[]; identityId: string; unit: readonly number[] }[]) => {
-    const { recorded, next } = await recordSentMany(
-      db,
-      items.map((x) => x.id),
-      items.map((x) => x.messageIds),
-      items.flatMap((x) => x.unit),
-    );
-    const done = new Set(recorded);
-    return items.map((x) => ({ recorded: done.has(x.id), next: next.filter((n) => n.identityId === x.identityId).map((n) => n.id) }));
-  });
+  const recordGroup = createGroupCommit((items: readonly SentInUnit[]) => recordSentAndClaimNext(db, items));
 
   /**
-   * Records a unit's row as sent (retried a few times, as `record`), then claims the unit's next
-   * row; when the unit has none left, wakes the member's next message.
+   * Records a unit's row as sent and claims the unit's next row, in one statement (retried a few
+   * times, as `record`); when the unit has no row left, wakes the member's next message.
    */
-  async function recordSentAndClaimNext(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
+  async function recordSentAndClaim(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
+    let after: AfterSent | undefined;
     for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
       if (delay > 0) await sleep(delay);
       try {
-        const { recorded, next } = await recordGroup({ id: claimed.id, messageIds, identityId: claimed.identityId, unit });
-        if (!recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
-        logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
-        const following = await claimNext(unit);
-        if (following) return following;
-        for (const n of next) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
-        return undefined;
+        after = await recordGroup({ id: claimed.id, messageIds, unit });
+        break;
       } catch (err) {
         if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
           logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
@@ -263,7 +250,11 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
         }
       }
     }
-    return undefined;
+    if (!after) return undefined;
+    if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+    logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+    for (const n of after.wake) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
+    return after.claimed;
   }
 
   /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
@@ -341,7 +332,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
         continue;
       }
       if (result.ok) {
-        claimed = await recordSentAndClaimNext(current, [...current.sentParts, ...result.messageIds], unit);
+        claimed = await recordSentAndClaim(current, [...current.sentParts, ...result.messageIds], unit);
         continue;
       }
       // Retryable, 429 and bad token throw (the job retries or waits); the others are recorded.

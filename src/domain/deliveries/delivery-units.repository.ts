@@ -141,3 +141,110 @@ export async function unitHeadsOf(db: Db, ids: readonly number[]): Promise<Map<n
   for (const r of rows) heads.set(Number(r.id), Number(r.head));
   return heads;
 }
+
+export interface SentInUnit {
+  readonly id: number;
+  readonly messageIds: readonly string[];
+  /** Every row of the unit, in order. */
+  readonly unit: readonly number[];
+}
+
+export interface AfterSent {
+  /** False when the row was no longer 'sending' (nothing was changed then, except over an unknown_outcome). */
+  readonly recorded: boolean;
+  /** The unit's next row, claimed; undefined when the unit has none left (or it must wait). */
+  readonly claimed: ClaimedDelivery | undefined;
+  /** When the unit has no row left: the member's next queued message, to wake. */
+  readonly wake: readonly number[];
+}
+
+interface ClaimedJson {
+  id: number;
+  identity_id: string;
+  purpose: DeliveryPurpose;
+  payload: OutboundMessage;
+  send_mode: string | null;
+  attempts: number;
+  platform_message_id: string | null;
+  expires_at: string | null;
+  channel: ChannelId;
+  platform_user_id: string;
+  reachability: Reachability;
+  unreachable_reason: string | null;
+}
+
+/**
+ * For rows of units just sent, in one statement: records each 'sent' (recordSentMany's rule),
+ * claims its unit's next row (claimUnits' rules; the rows recorded here no longer hold anyone
+ * back), and, for units with no row left, finds the member's next queued message to wake.
+ */
+export async function recordSentAndClaimNext(db: Db, items: readonly SentInUnit[]): Promise<AfterSent[]> {
+  if (items.length === 0) return [];
+  const unitIds = items.flatMap((x) => x.unit);
+  const unitNos = items.flatMap((x, n) => x.unit.map(() => n));
+  const { rows } = await sql<{ k: 'rec' | 'claim' | 'wake'; u: number | null; id: number; row: ClaimedJson | null }>`
+    with v as (
+      select * from unnest(${items.map((x) => x.id)}::bigint[], ${items.map((x) => (x.messageIds.length > 0 ? x.messageIds.join(',') : null))}::text[], ${items.map((_, n) => n)}::int[]) as v(id, mids, u)
+    ), w as (
+      select * from unnest(${unitIds}::bigint[], ${unitNos}::int[]) as w(id, u)
+    ), upd as (
+      update deliveries d set status = 'sent', platform_message_id = v.mids, sent_at = now(), error_code = null, error_message = null, updated_at = now()
+      from v
+      where d.id = v.id and (d.status = 'sending' or (d.status = 'failed' and d.error_code = ${UNKNOWN_OUTCOME}))
+      returning d.id, v.u
+    ), nxt as (
+      select distinct on (w.u) w.u, n.id
+      from w join v on v.u = w.u join deliveries n on n.id = w.id
+      where n.id > v.id and n.status = 'queued' and (n.not_before is null or n.not_before <= now())
+      order by w.u, n.id
+    ), cl as (
+      update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
+      from nxt, channel_identities i
+      where d.id = nxt.id and i.id = d.identity_id and d.status = 'queued'
+        and not exists (
+          select 1 from deliveries older
+          where older.identity_id = d.identity_id and older.id < d.id
+            and not exists (select 1 from v rec where rec.id = older.id)
+            and (older.status = 'sending'
+                 or (older.status = 'queued' and (older.not_before is null or older.not_before <= now())
+                     and not exists (select 1 from w mine where mine.id = older.id and mine.u = nxt.u))))
+      returning nxt.u, jsonb_build_object(
+        'id', d.id, 'identity_id', d.identity_id, 'purpose', d.purpose, 'payload', d.payload, 'send_mode', d.send_mode,
+        'attempts', d.attempts, 'platform_message_id', d.platform_message_id, 'expires_at', d.expires_at,
+        'channel', i.channel, 'platform_user_id', i.platform_user_id, 'reachability', i.reachability, 'unreachable_reason', i.unreachable_reason) as row
+    ), wake as (
+      select v.u, (
+        select n.id from deliveries me join deliveries n on n.identity_id = me.identity_id
+        where me.id = v.id and n.id > v.id and n.status = 'queued' and (n.not_before is null or n.not_before <= now())
+          and not exists (select 1 from w mine where mine.id = n.id and mine.u = v.u)
+        order by n.id limit 1) as next
+      from v where not exists (select 1 from nxt where nxt.u = v.u)
+    )
+    select 'rec' as k, upd.u, upd.id, null::jsonb as row from upd
+    union all select 'claim', cl.u, (cl.row->>'id')::bigint, cl.row from cl
+    union all select 'wake', wake.u, wake.next, null from wake where wake.next is not null`.execute(db);
+  const out = items.map(() => ({ recorded: false, claimed: undefined as ClaimedDelivery | undefined, wake: [] as number[] }));
+  for (const r of rows) {
+    const slot = out[r.u!]!;
+    if (r.k === 'rec') slot.recorded = true;
+    else if (r.k === 'wake') slot.wake.push(Number(r.id));
+    else if (r.row) {
+      const row = r.row;
+      slot.claimed = {
+        id: Number(row.id),
+        identityId: row.identity_id,
+        purpose: row.purpose,
+        message: row.payload,
+        sendMode: row.send_mode,
+        attempts: row.attempts,
+        sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
+        expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+        channel: row.channel,
+        platformUserId: row.platform_user_id,
+        reachability: row.reachability,
+        unreachableReason: row.unreachable_reason,
+      };
+    }
+  }
+  return out;
+}

@@ -43,6 +43,8 @@ export interface TurnPipelineDeps {
   readonly apology: OutboundMessage;
   /** Makes sure turns are drained again in `delayMs` (a failed event's backoff runs out then). */
   readonly retryLater?: (delayMs: number) => Promise<void>;
+  /** Awaited before each batch of a drain (ROLE=all: webhooks first, load-governor.ts). */
+  readonly beforeBatch?: () => Promise<void>;
   /** Backoff before the next attempt of an event that failed `attempts` times (default: 1 s doubling, 30% jitter). */
   readonly backoffMs?: (attempts: number) => number;
 }
@@ -264,6 +266,7 @@ export async function drainPending(deps: TurnPipelineDeps, options: { maxConvers
   let dead = 0;
   const maxBatches = options.maxBatches ?? 50;
   for (let i = 0; i < maxBatches; i += 1) {
+    await deps.beforeBatch?.();
     const batch = await runTurnBatch(deps, { maxConversations: options.maxConversations ?? DEFAULT_BATCH_CONVERSATIONS });
     processed += batch.processed;
     dead += batch.dead;

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
 import type { Logger } from '../logging/logger';
 
@@ -65,6 +65,45 @@ export function startLoadGovernor(workers: readonly Worker[], options: LoadGover
       clearInterval(timer);
       delay.disable();
       for (const [worker, max] of configured) worker.concurrency = max;
+    },
+  };
+}
+
+/**
+ * Where webhooks and workers share one process (ROLE=all): the workers wait before each batch of
+ * turns and each send while the process is busy: the webhook intake has more than `maxPending`
+ * events not yet durable, or the event loop was busier than `maxUtilization` over the last
+ * `sampleMs` (webhooks waiting to be read do not show in the intake yet, but they do in the
+ * loop's utilisation). They wait at most `maxWaitMs` each time, so a steady stream of webhooks
+ * slows them down but never stops them. Acknowledgements go first; the backlog drains after.
+ */
+export interface IntakeGate {
+  readonly wait: () => Promise<void>;
+  stop(): void;
+}
+
+export function createIntakeGate(pending: () => number, options: { maxPending?: number; maxUtilization?: number; maxWaitMs?: number; pollMs?: number; sampleMs?: number } = {}): IntakeGate {
+  const maxPending = options.maxPending ?? 16;
+  const maxUtilization = options.maxUtilization ?? 0.8;
+  const maxWaitMs = options.maxWaitMs ?? 250;
+  const pollMs = options.pollMs ?? 5;
+  let last = performance.eventLoopUtilization();
+  let utilization = 0;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    utilization = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+  }, options.sampleMs ?? 50);
+  timer.unref();
+  const busy = () => pending() > maxPending || utilization > maxUtilization;
+  return {
+    async wait() {
+      if (!busy()) return;
+      const until = Date.now() + maxWaitMs;
+      while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    },
+    stop() {
+      clearInterval(timer);
     },
   };
 }

@@ -77,6 +77,8 @@ export interface OutboundDeps {
   readonly queues: Queues;
   readonly pauser: ChannelPauser;
   readonly now?: () => Date;
+  /** Awaited before each job (ROLE=all: webhooks first, load-governor.ts). */
+  readonly beforeJob?: () => Promise<void>;
 }
 
 export type OutboundProcessor = (job: Job<OutboundJob, OutboundResult>, token?: string) => Promise<OutboundResult>;
@@ -343,6 +345,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   return async (job, token) => {
+    await deps.beforeJob?.();
     if (job.data.unit && job.data.unit.length > 0) return processUnit(job, token, job.data.unit);
     const claim = await claimDelivery(db, job.data.deliveryId);
     if (claim.kind === 'notQueued') {

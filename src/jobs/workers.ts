@@ -36,6 +36,8 @@ export interface OutboundWorkerDeps {
   readonly senders: ChannelSenders;
   /** Each channel's limit (ZALO_SENDS_PER_SECOND, MESSENGER_SENDS_PER_SECOND), shared by all its workers. */
   readonly sendsPerSecond: Readonly<Record<PlatformChannel, number>>;
+  /** Awaited before each send job (ROLE=all: webhooks first). */
+  readonly beforeJob?: () => Promise<void>;
 }
 
 export interface WorkerDeps {
@@ -136,7 +138,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       continue;
     }
     const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
-    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser }), deps, concurrency, {
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser, ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}) }), deps, concurrency, {
       ...options,
       limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
     });

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createHttpApp } from '../http/app';
 import { allQueues, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
 import { ensureSchedulers } from '../jobs/schedules';
-import { startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
+import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
 import { buildChannels, type Channels } from './channels';
@@ -161,21 +161,26 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     conversations = buildConversations({ config, db: deps.db, intakeDb: deps.intakeDb, intakeTurns: deps.intakeTurns, logger, queues: deps.queues, channels });
     if (runsWorkers(role) && deps.workerRedis) {
       await ensureSchedulers(deps.queues, config.timezone);
+      // One process for HTTP and workers: the workers wait while webhooks are being recorded.
+      const gate = runsApi(role) ? createIntakeGate(() => conversations!.intake.pending()) : undefined;
       workers = startWorkers({
         db: deps.db,
         logger,
         connection: deps.workerRedis,
         prefix: config.queuePrefix,
-        turns: { pipeline: conversations.pipeline, queues: deps.queues },
+        turns: { pipeline: gate ? { ...conversations.pipeline, beforeBatch: gate.wait } : conversations.pipeline, queues: deps.queues },
         outbound: {
           queues: deps.queues,
           senders: channels.senders,
           sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
+          ...(gate ? { beforeJob: gate.wait } : {}),
         },
       });
-      // One process for HTTP and workers: the webhooks' acknowledgements go first when it is busy.
       // Sends wait on the platform far more than they use the CPU: a few keep going when it is busy.
-      if (runsApi(role)) governor = startLoadGovernor(workers, { logger, floorOf: (w) => (OUTBOUND_QUEUE_SET.has(w.name) ? OUTBOUND_GOVERNOR_FLOOR : 1) });
+      if (runsApi(role)) {
+        const lagGovernor = startLoadGovernor(workers, { logger, floorOf: (w) => (OUTBOUND_QUEUE_SET.has(w.name) ? OUTBOUND_GOVERNOR_FLOOR : 1) });
+        governor = { stop: () => (lagGovernor.stop(), gate?.stop()) };
+      }
     }
     if (server) {
       const isDraining = () => draining;

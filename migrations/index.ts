@@ -5,6 +5,7 @@ import * as contentDelivery from './20261128_0003_content_delivery';
 import * as runtime from './20261128_0004_runtime';
 import * as channels from './20261128_0005_channels';
 import * as inboundPendingOrder from './20261128_0006_inbound_pending_order';
+import * as turnBatches from './20261129_0007_turn_batches';
 import * as onboarding from './20261129_0101_onboarding';
 import * as proofs from './20261129_0201_proofs';
 import * as cadre from './20261129_0301_cadre';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '20261128_0004_runtime': runtime,
   '20261128_0005_channels': channels,
   '20261128_0006_inbound_pending_order': inboundPendingOrder,
+  '20261129_0007_turn_batches': turnBatches,
   '20261129_0101_onboarding': onboarding,
   '20261129_0201_proofs': proofs,
   '20261129_0301_cadre': cadre,

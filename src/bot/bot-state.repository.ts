@@ -58,3 +58,49 @@ export async function deleteStatesWithPrefix(db: Db | Tx, prefix: string): Promi
   const result = await db.deleteFrom('bot_state').where('key', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Dialog state a batch of turns read ahead: every key, null when it has no row. */
+export async function prefetchStates(db: Db | Tx, keys: readonly string[]): Promise<Map<string, { json: string; etag: string } | null>> {
+  const found = new Map<string, { json: string; etag: string } | null>();
+  if (keys.length === 0) return found;
+  const { rows } = await sql<{ key: string; json: string; etag: string }>`select key, data::text as json, etag from bot_state where key = any(${[...keys]}::text[])`.execute(db);
+  for (const key of keys) found.set(key, null);
+  for (const r of rows) found.set(r.key, { json: r.json, etag: r.etag });
+  return found;
+}
+
+/** A batch's write of one key: `expected` is the etag it read (null: it read no row). */
+export interface BatchStateWrite {
+  readonly key: string;
+  readonly json: string;
+  readonly etag: string;
+  readonly expected: string | null;
+}
+
+/**
+ * Writes a batch's dialog state in two statements: rows it read are updated only if their etag
+ * is still the one read, absent ones created only if still absent. Returns the keys that were
+ * not written (another writer got there first): the batch must not commit then.
+ */
+export async function writeBatchStates(db: Db | Tx, writes: readonly BatchStateWrite[]): Promise<string[]> {
+  const updates = writes.filter((w) => w.expected !== null);
+  const inserts = writes.filter((w) => w.expected === null);
+  const written = new Set<string>();
+  if (updates.length > 0) {
+    const { rows } = await sql<{ key: string }>`
+      update bot_state b set data = v.data::jsonb, etag = v.etag, updated_at = now()
+      from unnest(${updates.map((w) => w.key)}::text[], ${updates.map((w) => w.json)}::text[], ${updates.map((w) => w.etag)}::text[], ${updates.map((w) => w.expected)}::text[]) as v(key, data, etag, expected)
+      where b.key = v.key and b.etag = v.expected
+      returning b.key`.execute(db);
+    for (const r of rows) written.add(r.key);
+  }
+  if (inserts.length > 0) {
+    const { rows } = await sql<{ key: string }>`
+      insert into bot_state (key, data, etag)
+      select key, data::jsonb, etag from unnest(${inserts.map((w) => w.key)}::text[], ${inserts.map((w) => w.json)}::text[], ${inserts.map((w) => w.etag)}::text[]) as v(key, data, etag)
+      on conflict (key) do nothing
+      returning key`.execute(db);
+    for (const r of rows) written.add(r.key);
+  }
+  return writes.filter((w) => !written.has(w.key)).map((w) => w.key);
+}

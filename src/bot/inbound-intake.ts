@@ -5,6 +5,8 @@ import { recordInboundEvents } from './inbound-events.repository';
 /** Records events durably and makes sure their conversations get processed; throws when it cannot. */
 export interface WebhookIntake {
   accept(events: readonly InboundEvent[]): Promise<void>;
+  /** Events accepted and not yet durable (waiting for, or in, a write): how busy the intake is. */
+  pending(): number;
 }
 
 /** Queues a drain of each conversation; a conversation already queued is not queued twice. */
@@ -40,6 +42,7 @@ export function createInboundIntake(db: Db, trigger: DrainTrigger, options: Inbo
   const maxBatchEvents = options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
   let queue: Waiting[] = [];
   let writing = false;
+  let pendingEvents = 0;
 
   async function write(events: readonly InboundEvent[]): Promise<void> {
     await recordInboundEvents(db, events);
@@ -83,10 +86,14 @@ export function createInboundIntake(db: Db, trigger: DrainTrigger, options: Inbo
   return {
     accept(events) {
       if (events.length === 0) return Promise.resolve();
+      pendingEvents += events.length;
       return new Promise<void>((resolve, reject) => {
         queue.push({ events, resolve, reject });
         if (!writing) void drain();
+      }).finally(() => {
+        pendingEvents -= events.length;
       });
     },
+    pending: () => pendingEvents,
   };
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelProfile, ChannelSender, InboundEvent, PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
-import { recordProfile, type IdentityRecord } from '../domain/identities/identities.repository';
+import { createGroupCommit } from '../db/group-commit';
+import { recordProfiles, type IdentityRecord } from '../domain/identities/identities.repository';
 import type { Logger } from '../logging/logger';
 
 export interface ProfileRefresherDeps {
@@ -35,6 +36,12 @@ export function createProfileRefresher(deps: ProfileRefresherDeps): ProfileRefre
   const refreshAfter = deps.refreshAfterMs ?? THIRTY_DAYS_MS;
   const timeoutMs = deps.timeoutMs ?? 3_000;
   const now = deps.now ?? (() => new Date());
+  // Names fetched at about the same time are recorded together, one statement for all.
+  const record = createGroupCommit(async (items: readonly { identityId: string; displayName: string | null }[]) => {
+    const recorded = await recordProfiles(deps.db, items);
+    return items.map((x) => recorded.has(x.identityId));
+  });
+  const recordProfile = (identityId: string, displayName: string | null) => record({ identityId, displayName });
 
   async function fetchAndRecord(identity: IdentityRecord, sender: ChannelSender, userId: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -48,12 +55,12 @@ export function createProfileRefresher(deps: ProfileRefresherDeps): ProfileRefre
       clearTimeout(timer);
     }
     const name = profile?.displayName ?? identity.displayName;
-    if (await recordProfile(deps.db, identity.id, name)) return;
+    if (await recordProfile(identity.id, name)) return;
     // A turn of this member holds the row (it commits in milliseconds): try again a few times,
     // waiting without a connection; if it stays busy, a later turn fetches the name again.
     for (const ms of RECORD_RETRY_MS) {
       await sleep(ms);
-      if (await recordProfile(deps.db, identity.id, name)) return;
+      if (await recordProfile(identity.id, name)) return;
     }
     deps.logger.debug({ identityId: identity.id }, 'profile not recorded: the identity stayed busy; a later turn fetches it again');
   }

@@ -352,6 +352,8 @@ export interface InboundEventsTable {
   processed_at: Timestamp | null;
   dead_at: Timestamp | null;
   replayed_at: Timestamp | null;
+  /** A failed event is not tried again before this (backoff); its conversation waits. */
+  next_attempt_at: Timestamp | null;
 }
 
 export interface BotStateTable {

@@ -5,6 +5,8 @@ import type { Logger } from '../logging/logger';
 import { scrubText } from '../logging/redact';
 
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+/** Platform deliveries: thousands a second under load; a successful one is logged at debug. */
+const WEBHOOK_PREFIX = '/webhooks/';
 
 /** Express rewrites req.url inside mounted routers; originalUrl is what the client asked for. */
 function urlOf(req: IncomingMessage): string {
@@ -23,7 +25,8 @@ function outcome(res: ServerResponse, responseTime: number): Record<string, unkn
 /**
  * One access-log line per request on our logger. Only the method, the scrubbed URL and the
  * status are logged: no headers (authorization, cookies and webhook signatures live there) and
- * no bodies. Probes are logged only when they fail, or the orchestrator's polling floods the log.
+ * no bodies. Probes are logged only when they fail, or the orchestrator's polling floods the log;
+ * webhook deliveries that succeed are logged at debug.
  */
 export function requestLogger(logger: Logger): RequestHandler {
   return pinoHttp({
@@ -38,7 +41,10 @@ export function requestLogger(logger: Logger): RequestHandler {
     customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
       if (err || res.statusCode >= 500) return 'error';
       if (PROBE_PATHS.has(pathOf(req))) return res.statusCode >= 400 ? 'warn' : 'silent';
-      return res.statusCode >= 400 ? 'warn' : 'info';
+      if (res.statusCode >= 400) return 'warn';
+      // A line per webhook would cost the process more than recording the event (issue 3's bench);
+      // refused and failed ones still log above, and the events themselves are in inbound_events.
+      return req.method === 'POST' && pathOf(req).startsWith(WEBHOOK_PREFIX) ? 'debug' : 'info';
     },
     // Plain objects only: the logger scrubs every object it is given, and a live ServerResponse
     // (socket, parser, server) is both huge to walk and unreadable once copied.

@@ -39,15 +39,34 @@
  *               could. A worker killed between the claim and the record leaves the row 'sending';
  *               the relay fails it as unknown_outcome after 5 minutes and never resends
  *               (deliveries.repository.ts).
+ * Units:        a job whose data names a `unit` (a turn's replies to one member, queued together by
+ *               the turn pipeline) sends the unit's rows in order, each with the rules above: each
+ *               row is claimed when the one before it is recorded (one row of a member in flight at
+ *               a time, as ever), and the claims and records of the jobs running at once go to the
+ *               database together, one statement per group. A failure that would put a single
+ *               delivery's job back (retryable, 429, bad token) stops the unit at that row: the rows
+ *               after it stay queued, and the job retries (or waits) starting with the failed row.
+ *               The unit's rows share the job's attempts.
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
 import type { Db } from '../db/database';
-import { claimDelivery, isBehindOlderDelivery, nextQueuedAfter, nextQueuedDelivery, recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
+import {
+  claimDelivery,
+  isBehindOlderDelivery,
+  nextQueuedAfter,
+  nextQueuedDelivery,
+  recordOutcome,
+  UNKNOWN_OUTCOME,
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+} from '../domain/deliveries/deliveries.repository';
+import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, type SentInUnit } from '../domain/deliveries/delivery-units.repository';
+import { createGroupCommit } from '../db/group-commit';
 import type { Logger } from '../logging/logger';
-import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundQueue, type OutboundResult, type Queues } from './queues';
+import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
 export type ChannelSenders = Partial<Record<PlatformChannel, ChannelSender>>;
@@ -58,6 +77,8 @@ export interface OutboundDeps {
   readonly queues: Queues;
   readonly pauser: ChannelPauser;
   readonly now?: () => Date;
+  /** Awaited before each job (ROLE=all: webhooks first, load-governor.ts). */
+  readonly beforeJob?: () => Promise<void>;
 }
 
 export type OutboundProcessor = (job: Job<OutboundJob, OutboundResult>, token?: string) => Promise<OutboundResult>;
@@ -209,7 +230,123 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
   }
 
+  // The units' claims and records of the jobs running at once go together: one statement each.
+  const claimNext = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
+  const recordGroup = createGroupCommit((items: readonly SentInUnit[]) => recordSentAndClaimNext(db, items));
+
+  /**
+   * Records a unit's row as sent and claims the unit's next row, in one statement (retried a few
+   * times, as `record`); when the unit has no row left, wakes the member's next message.
+   */
+  async function recordSentAndClaim(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
+    let after: AfterSent | undefined;
+    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
+      if (delay > 0) await sleep(delay);
+      try {
+        after = await recordGroup({ id: claimed.id, messageIds, unit });
+        break;
+      } catch (err) {
+        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
+          logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
+          throw err;
+        }
+      }
+    }
+    if (!after) return undefined;
+    if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+    logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+    for (const n of after.wake) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
+    return after.claimed;
+  }
+
+  /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
+  async function precheck(claimed: ClaimedDelivery): Promise<{ kind: 'done'; outcome: OutboundOutcome } | { kind: 'send'; mode: SendMode }> {
+    const id = claimed.id;
+    if (claimed.channel !== channel) {
+      await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
+      logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
+      return { kind: 'done', outcome: 'failed' };
+    }
+    if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
+      await record(claimed, { kind: 'expired' });
+      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
+      return { kind: 'done', outcome: 'expired' };
+    }
+    if (claimed.reachability === 'unreachable') {
+      await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
+      logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    const mode = parseSendMode(claimed.sendMode, channel);
+    if (!mode) {
+      await record(claimed, { kind: 'failed', code: 'bad_send_mode', message: `not a ${channel} send mode` });
+      logger.error({ deliveryId: id, channel }, 'outbound: the stored send mode is not valid for the channel; failed');
+      return { kind: 'done', outcome: 'failed' };
+    }
+    return { kind: 'send', mode };
+  }
+
+  /**
+   * A unit (a turn's replies to one member): its rows claimed one at a time, in order (the claims
+   * and records of the jobs running at once go together), each sent as a single delivery would be.
+   * A failure that would put a single delivery's job back (retryable, 429, bad token) stops the
+   * unit there: its later rows stay queued, and the job retries (or waits) starting with the
+   * failed row. The unit's rows share the job's attempts.
+   */
+  async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, unit: readonly number[]): Promise<OutboundResult> {
+    let claimed = await claimNext(unit);
+    if (!claimed) {
+      const why = await classifyUnclaimed(db, unit);
+      if (why.kind === 'notQueued') {
+        await wakeNextAfter(Math.max(...unit));
+        return { outcome: 'notQueued' };
+      }
+      if (why.kind === 'notDue') {
+        await job.moveToDelayed(why.notBefore.getTime(), token);
+        throw new DelayedError();
+      }
+      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      try {
+        if (why.firstQueued !== undefined && !(await isBehindOlderDelivery(db, why.firstQueued))) await promoteIfDelayed(queue, job.data.deliveryId);
+      } catch (err) {
+        logger.debug({ err, deliveryId: job.data.deliveryId }, 'outbound: could not look again after waiting its turn; it rechecks on its own');
+      }
+      throw new DelayedError();
+    }
+    let outcome: OutboundOutcome = 'sent';
+    while (claimed) {
+      const current: ClaimedDelivery = claimed;
+      const checked = await precheck(current);
+      if (checked.kind === 'done') {
+        outcome = checked.outcome;
+        claimed = await claimNext(unit);
+        continue;
+      }
+      const resume = current.sentParts.length;
+      let result;
+      try {
+        result = await sender.send(current.platformUserId, current.message, checked.mode, { ref: String(current.id), ...(resume > 0 ? { skipParts: resume } : {}) });
+      } catch (err) {
+        await record(current, { kind: 'failed', code: UNKNOWN_OUTCOME, message: `the sender threw: ${err instanceof Error ? err.message : String(err)}` });
+        logger.error({ err, deliveryId: current.id, channel }, 'outbound: the sender threw; outcome unknown, not resent');
+        outcome = 'failed';
+        claimed = await claimNext(unit);
+        continue;
+      }
+      if (result.ok) {
+        claimed = await recordSentAndClaim(current, [...current.sentParts, ...result.messageIds], unit);
+        continue;
+      }
+      // Retryable, 429 and bad token throw (the job retries or waits); the others are recorded.
+      outcome = (await onFailure(job, current, result.failure, result.sentMessageIds ?? [])).outcome;
+      claimed = await claimNext(unit);
+    }
+    return { outcome };
+  }
+
   return async (job, token) => {
+    await deps.beforeJob?.();
+    if (job.data.unit && job.data.unit.length > 0) return processUnit(job, token, job.data.unit);
     const claim = await claimDelivery(db, job.data.deliveryId);
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
@@ -240,7 +377,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     if (claimed.channel !== channel) {
       await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
       logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
-      return { outcome: 'failed' };
+      return { kind: 'done', outcome: 'failed' };
     }
     if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
       await record(claimed, { kind: 'expired' });

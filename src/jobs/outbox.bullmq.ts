@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
 import { findDeliveryRoutes } from '../domain/deliveries/deliveries.repository';
+import { unitHeadsOf } from '../domain/deliveries/delivery-units.repository';
 import type { Outbox } from '../domain/deliveries/outbox';
 import type { Logger } from '../logging/logger';
 import { OUTBOUND_JOB_NAME, PLATFORM_CHANNELS, outboundJobId, outboundQueueOf, type OutboundJob, type Queues } from './queues';
@@ -19,8 +20,8 @@ export interface BullMqOutbox extends Outbox {
   /**
    * For deliveries of `channel` that are 'queued' in the database: adds a job for each that has
    * none, or whose job already finished (it completed while the row was not queued, or failed for
-   * reasons other than the send). A job waiting, delayed or active is left alone. Returns how many
-   * jobs were added.
+   * reasons other than the send). A job waiting, delayed or active is left alone, and so are the
+   * later rows of a unit whose job is. Returns how many jobs were added.
    */
   restore(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<number>;
   /**
@@ -28,7 +29,14 @@ export interface BullMqOutbox extends Outbox {
    * replies): their jobs are added without reading the rows' routes back.
    */
   enqueueOnChannel(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<void>;
+  /**
+   * Like enqueueOnChannel, for units: each unit (a turn's replies to one member, in order) is one
+   * job, `d<first id>`, that sends them in order with one claim (outbound.processor.ts).
+   */
+  enqueueUnits(channel: PlatformChannel, units: readonly (readonly number[])[]): Promise<void>;
 }
+
+const LIVE_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 // addBulk in chunks keeps each Redis call short (LIBRARIES.md B7: 1,000 jobs in well under 0.1 s).
 const ADD_CHUNK = 1_000;
@@ -36,6 +44,7 @@ const ADD_CHUNK = 1_000;
 interface PendingJob {
   readonly id: number;
   readonly delayMs: number;
+  readonly unit?: readonly number[];
 }
 
 /**
@@ -51,7 +60,7 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
       await queue.addBulk(
         jobs.slice(i, i + ADD_CHUNK).map((j) => ({
           name: OUTBOUND_JOB_NAME,
-          data: { deliveryId: j.id } satisfies OutboundJob,
+          data: (j.unit && j.unit.length > 0 ? { deliveryId: j.id, unit: j.unit } : { deliveryId: j.id }) satisfies OutboundJob,
           opts: { ...deps.jobOptions, jobId: outboundJobId(j.id), ...(j.delayMs > 0 ? { delay: j.delayMs } : {}) },
         })),
       );
@@ -85,9 +94,20 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
       await add(channel, deliveryIds.map((id) => ({ id, delayMs: 0 })));
     },
 
-    async restore(channel, deliveryIds) {
-      if (deliveryIds.length === 0) return 0;
+    async enqueueUnits(channel, units) {
+      const jobs = units.filter((u) => u.length > 0).map((unit) => ({ id: unit[0]!, delayMs: 0, unit }));
+      if (jobs.length > 0) await add(channel, jobs);
+    },
+
+    async restore(channel, stale) {
+      if (stale.length === 0) return 0;
       const queue = outboundQueueOf(deps.queues, channel);
+      // A unit's later rows have no job of their own: while the unit's job lives, they have one.
+      const heads = await unitHeadsOf(deps.db, stale);
+      const headIds = [...new Set(heads.values())];
+      const headStates = await Promise.all(headIds.map((id) => queue.getJobState(outboundJobId(id))));
+      const liveHeads = new Set(headIds.filter((_, i) => LIVE_STATES.has(headStates[i]!)));
+      const deliveryIds = stale.filter((id) => !liveHeads.has(heads.get(id) ?? -1));
       const states = await Promise.all(deliveryIds.map((id) => queue.getJobState(outboundJobId(id))));
       const missing: PendingJob[] = [];
       for (const [i, id] of deliveryIds.entries()) {

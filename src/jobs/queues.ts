@@ -19,11 +19,15 @@ export const QUEUE_NAMES = {
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /**
- * A trigger to run a conversation's pending turns (the events themselves are in `inbound_events`).
- * Deduplicated per conversation: at most one running and one waiting, never two at once.
+ * A trigger to drain pending turns (the events themselves are in `inbound_events`): the job runs
+ * batches of turns across conversations until none is ready (turn-pipeline.ts `drainPending`).
+ * Jobs are deduplicated per runner slot (at most one running and one waiting per slot), so at
+ * most TURN_RUNNERS drains run at once; each batch locks the conversations it runs, so two drains
+ * never run turns of one conversation at once. `conversationKey` is from the jobs of before the
+ * batches: such a job drains like any other.
  */
 export interface TurnsJob {
-  readonly conversationKey: string;
+  readonly conversationKey?: string;
 }
 
 export interface TurnsResult {
@@ -53,6 +57,11 @@ export interface HousekeepingResult {
  */
 export interface OutboundJob {
   readonly deliveryId: number;
+  /**
+   * A unit: a turn's replies to one member (`deliveryId` first), sent in order by this one job
+   * with one claim and one record of their sends. Absent: the one delivery.
+   */
+  readonly unit?: readonly number[];
 }
 
 /** What the outbound job did with its delivery (the row says the same; this is for logs and metrics). */
@@ -188,6 +197,13 @@ export interface Queues {
   readonly proofImages: Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>;
 }
 
+/** A producer of the turns queue alone, on a connection of its own (the webhook intake's trigger). */
+export function createTurnsQueue(connection: Redis, prefix: string, logger: Logger): Queue<TurnsJob, TurnsResult> {
+  const queue = new Queue<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, { connection, prefix, defaultJobOptions: JOB_OPTIONS.turns });
+  queue.on('error', (err) => logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue: queue.name }, 'queue error'));
+  return queue;
+}
+
 /** The outbound queue of a channel. */
 export function outboundQueueOf(queues: Queues, channel: PlatformChannel): OutboundQueue {
   return channel === 'zalo' ? queues.outboundZalo : queues.outboundMessenger;
@@ -228,19 +244,28 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
   return queues;
 }
 
+/** How many drains of pending turns may run at once, over all processes (each takes one database connection). */
+export const TURN_RUNNERS = 4;
+export const TURNS_JOB_NAME = 'drain';
+
+let nextRunner = 0;
+
 /**
- * Queues a drain of each conversation: one job per conversation at a time (`keepLastIfActive`
- * keeps one more behind a running one), so turns of a conversation never run in parallel.
+ * Makes sure pending turns are drained: one job, on the next runner slot in turn (round robin),
+ * whatever the number of conversations. A slot whose drain is running keeps one more job behind
+ * it (`keepLastIfActive`), so events recorded while a drain finishes are never left behind; under
+ * load, successive intake batches wake the other slots, and the drains share the conversations.
  */
 export async function triggerTurns(queues: Pick<Queues, 'turns'>, conversationKeys: readonly string[]): Promise<void> {
   if (conversationKeys.length === 0) return;
-  await queues.turns.addBulk(
-    conversationKeys.map((conversationKey) => ({
-      name: 'drain',
-      data: { conversationKey },
-      opts: { deduplication: { id: `turns:${conversationKey}`, keepLastIfActive: true } },
-    })),
-  );
+  const slot = nextRunner;
+  nextRunner = (nextRunner + 1) % TURN_RUNNERS;
+  await queues.turns.add(TURNS_JOB_NAME, {}, { deduplication: { id: `turns:drain:${slot}`, keepLastIfActive: true } });
+}
+
+/** A drain in `delayMs` (a failed event's backoff runs out then); not deduplicated, so it is never lost to a running drain. */
+export async function triggerTurnsLater(queues: Pick<Queues, 'turns'>, delayMs: number): Promise<void> {
+  await queues.turns.add(TURNS_JOB_NAME, {}, { delay: Math.max(0, Math.round(delayMs)), jobId: `retry-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` });
 }
 
 /** Starts the download of proof images (after the turn that recorded them committed). */

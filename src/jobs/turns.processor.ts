@@ -1,28 +1,33 @@
 /**
- * turns: runs the turns of one conversation, in order.
+ * turns: drains pending turns, in batches across conversations.
  *
- * Input: `{ conversationKey }` — a trigger, not the events: they live in `inbound_events`.
- * Jobs are deduplicated per conversation with `keepLastIfActive` (at most one running and one
- * waiting per conversation, never two at once), which keeps a conversation's turns strictly in
- * order while different conversations run concurrently (LIBRARIES.md B6).
+ * Input: `{}` (or, from jobs of before the batches, `{ conversationKey }`): a trigger, not the
+ * events: they live in `inbound_events`. Jobs are deduplicated per runner slot (queues.ts
+ * `triggerTurns`); each runs `drainPending`: batches of up to DEFAULT_BATCH_CONVERSATIONS
+ * conversations, one transaction each, until no conversation has an event ready. A batch locks
+ * its conversations (passing by those another drain holds), so a conversation's turns run one at
+ * a time and in the platform's order while different conversations run concurrently.
  * Side effects: each turn commits its state, domain changes, replies (as deliveries) and the
- * event's status in one transaction; replies are then handed to the outbound queues.
- * Retries: a failing turn throws, the job is retried with exponential backoff and later events of
- * that conversation wait; after `maxAttempts` failures of one event it is dead-lettered (staff
- * can replay it) and the member gets an apology. A worker killed mid-turn loses nothing: the
- * transaction rolls back and the stalled job runs the turn again.
- * Outcome: `{ processed, dead }`; when it stopped at its per-job turn budget it queues itself again.
+ * event's status with its batch; each turn runs behind a savepoint, so one failing turn is rolled
+ * back alone; replies are then handed to the outbound queues.
+ * Retries: a failing turn is counted on its event, which waits for a backoff (1 s doubling) while
+ * later events of that conversation wait too; a delayed drain is queued for when it runs out.
+ * After `maxAttempts` failures the event is dead-lettered (staff can replay it) and the member
+ * gets an apology. A worker killed mid-batch loses nothing: the transaction rolls back and the
+ * stalled job (or the next trigger, or the relay) runs the batch again.
+ * Outcome: `{ processed, dead }`; when it stopped at its batch budget it queues itself again.
  */
 import type { Job } from 'bullmq';
-import { drainConversation, type DrainOutcome, type TurnPipelineDeps } from '../bot/turn-pipeline';
+import { drainPending, type DrainOutcome, type TurnPipelineDeps } from '../bot/turn-pipeline';
 import type { TurnsJob } from './queues';
 
-export const TURNS_PER_JOB = 200;
+/** Batches one job runs before it yields (queues itself again) to the other jobs of the worker. */
+export const BATCHES_PER_JOB = 50;
 
-export function createTurnsProcessor(pipeline: TurnPipelineDeps, requeue: (conversationKey: string) => Promise<void>) {
-  return async (job: Job<TurnsJob>): Promise<DrainOutcome> => {
-    const outcome = await drainConversation(pipeline, job.data.conversationKey, TURNS_PER_JOB);
-    if (outcome.processed + outcome.dead >= TURNS_PER_JOB) await requeue(job.data.conversationKey);
-    return outcome;
+export function createTurnsProcessor(pipeline: TurnPipelineDeps, requeue: () => Promise<void>) {
+  return async (_job: Job<TurnsJob>): Promise<DrainOutcome> => {
+    const outcome = await drainPending(pipeline, { maxBatches: BATCHES_PER_JOB });
+    if (outcome.more) await requeue();
+    return { processed: outcome.processed, dead: outcome.dead };
   };
 }

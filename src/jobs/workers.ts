@@ -28,6 +28,7 @@ import {
   type Queues,
   type TurnsJob,
   type TurnsResult,
+  TURN_RUNNERS,
   triggerTurns,
 } from './queues';
 
@@ -39,6 +40,8 @@ export interface OutboundWorkerDeps {
   readonly senders: ChannelSenders;
   /** Each channel's limit (ZALO_SENDS_PER_SECOND, MESSENGER_SENDS_PER_SECOND), shared by all its workers. */
   readonly sendsPerSecond: Readonly<Record<PlatformChannel, number>>;
+  /** Awaited before each send job (ROLE=all: webhooks first). */
+  readonly beforeJob?: () => Promise<void>;
 }
 
 export interface WorkerDeps {
@@ -64,19 +67,21 @@ export interface TurnsWorkerDeps {
 }
 
 /**
- * Turns are short transactions (a few queries and a dialog step), so many conversations run at
- * once; the database pool must be at least this large. A turn never holds the event loop for
- * long, and one that stalls (its worker died) runs again from a rolled-back transaction.
+ * A turns job drains batches of turns across conversations (turn-pipeline.ts), one transaction
+ * (one database connection) per batch; TURN_RUNNERS slots bound how many run at once, so more
+ * concurrency here would only wait. A job that stalls (its worker died) runs again from a
+ * rolled-back transaction.
  */
-export const TURNS_WORKER_OPTIONS = { concurrency: 16, lockDuration: 20_000, stalledInterval: 5_000 } as const;
+export const TURNS_WORKER_OPTIONS = { concurrency: TURN_RUNNERS + 1, lockDuration: 30_000, stalledInterval: 5_000 } as const;
 
 /**
- * Outbound sends are I/O bound (one HTTP call each), so many run at once; the lock is short so
+ * Outbound sends are I/O bound (one HTTP call per message; a unit of a turn's replies is one job
+ * of a few calls in a row), so many run at once; the lock is short so
  * that a job whose worker died is noticed within about 20 s (LIBRARIES.md B8). A send never holds
  * the event loop, so a false stall is not a risk; and a stalled send that had claimed its row is
  * not sent again (the row is no longer 'queued').
  */
-export const OUTBOUND_WORKER_OPTIONS = { concurrency: 20, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+export const OUTBOUND_WORKER_OPTIONS = { concurrency: 32, lockDuration: 15_000, stalledInterval: 5_000 } as const;
 
 /** True when BullMQ will not run the job again after this error. */
 function isFinalFailure(job: Job, err: unknown): boolean {
@@ -142,7 +147,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       continue;
     }
     const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
-    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser }), deps, concurrency, {
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser, ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}) }), deps, concurrency, {
       ...options,
       limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
     });
@@ -163,7 +168,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
   if (deps.turns) {
     const { queues, pipeline } = deps.turns;
     const { concurrency, ...options } = TURNS_WORKER_OPTIONS;
-    const processor = createTurnsProcessor(pipeline, (key) => triggerTurns(queues, [key]));
+    const processor = createTurnsProcessor(pipeline, () => triggerTurns(queues, ['requeue']));
     workers.push(createWorker<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, processor, deps, concurrency, options) as unknown as Worker);
   }
   if (deps.outbound) workers.push(...startOutboundWorkers(deps, deps.outbound));

@@ -7,7 +7,7 @@ import type { Db } from '../db/database';
 import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
 import { TEXT } from '../dialogs/messages.vi';
 import { createBullMqOutbox } from '../jobs/outbox.bullmq';
-import { enqueueProofImages, triggerTurns, type Queues } from '../jobs/queues';
+import { enqueueProofImages, triggerTurns, triggerTurnsLater, type Queues } from '../jobs/queues';
 import { createImageDownloader, DEFAULT_IMAGE_DOWNLOAD, type ImageDownloader } from '../jobs/image-download';
 import type { ProofImagesDeps } from '../jobs/proof-images.processor';
 import { createMediaUrlSigner } from '../domain/media/media-url';
@@ -29,17 +29,32 @@ export interface Conversations {
 }
 
 /** Wires the conversation side: the bot, the turn pipeline around it, and the webhook intake. */
-export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db | undefined; logger: Logger; queues: Queues; channels: Channels }): Conversations {
+export function buildConversations(deps: {
+  config: Config;
+  db: Db;
+  intakeDb?: Db | undefined;
+  intakeTurns?: Pick<Queues, 'turns'> | undefined;
+  logger: Logger;
+  queues: Queues;
+  channels: Channels;
+}): Conversations {
   const { db, logger, queues, channels } = deps;
   const outbox = createBullMqOutbox({ db, queues, logger });
   const profiles = createProfileRefresher({ db, senders: channels.senders, logger });
 
-  const recordReplies: ReplyRecorder = async (tx, identityId, keyPrefix, messages) => {
+  const recordReplies: ReplyRecorder = async (tx, sets) => {
     const inserted = await insertDeliveries(
       tx,
-      messages.map((message, index) => ({ identityId, purpose: 'reply' as const, idempotencyKey: `${keyPrefix}:${index}`, message })),
+      sets.flatMap(({ identityId, keyPrefix, messages }) => messages.map((message, index) => ({ identityId, purpose: 'reply' as const, idempotencyKey: `${keyPrefix}:${index}`, message }))),
     );
-    return inserted.map((d) => d.id);
+    const byPrefix = new Map<string, number[]>();
+    for (const d of inserted) {
+      const prefix = d.idempotencyKey.slice(0, d.idempotencyKey.lastIndexOf(':'));
+      const list = byPrefix.get(prefix) ?? [];
+      list.push(d.id);
+      byPrefix.set(prefix, list);
+    }
+    return byPrefix;
   };
   const recordDeliveryReceipt: ReceiptRecorder = async (tx, identityId, receipt) => {
     await recordReceipt(tx, {
@@ -72,9 +87,11 @@ export function buildConversations(deps: { config: Config; db: Db; intakeDb?: Db
     recordReplies,
     recordReceipt: recordDeliveryReceipt,
     enqueueDeliveries: (ids, channel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids)),
+    enqueueReplySets: (channel, sets) => outbox.enqueueUnits(channel, sets),
     afterTurn: (identity, event) => profiles.afterTurn(identity, event),
     maxAttempts: MAX_TURN_ATTEMPTS,
     apology: { text: TEXT.apology },
+    retryLater: (delayMs) => triggerTurnsLater(queues, delayMs),
   };
-  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(queues, keys)), pipeline, profiles, proofImages, imageDownloader };
+  return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(deps.intakeTurns ?? queues, keys)), pipeline, profiles, proofImages, imageDownloader };
 }

@@ -9,7 +9,7 @@ import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
-import { createQueues, type Queues } from '../jobs/queues';
+import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 import type { Channels } from './channels';
 import { createRedis } from './redis';
@@ -28,6 +28,12 @@ export interface Deps {
   readonly intakeDb: Db | undefined;
   /** Producers (queues) and readiness: fails fast while Redis is away. */
   readonly redis: Redis;
+  /**
+   * The webhook intake's own producer connection and turns queue (HTTP roles): an acknowledgement
+   * never waits behind the outbox's and the relay's Redis traffic on the shared connection.
+   */
+  readonly intakeRedis: Redis | undefined;
+  readonly intakeTurns: Pick<Queues, 'turns'> | undefined;
   /** Workers' connection (`maxRetriesPerRequest: null`); undefined when this process runs no workers. */
   readonly workerRedis: Redis | undefined;
   readonly queues: Queues;
@@ -53,7 +59,9 @@ export function buildDeps(config: Config, role: Role, logger: Logger): Deps {
   const redis = createRedis(config.redisUrl, 'producer', logger);
   const workerRedis = runsWorkers(role) ? createRedis(config.redisUrl, 'worker', logger) : undefined;
   const queues = createQueues(redis, config.queuePrefix, logger);
-  return { config, role, logger, db, intakeDb, redis, workerRedis, queues };
+  const intakeRedis = runsApi(role) ? createRedis(config.redisUrl, 'producer', logger) : undefined;
+  const intakeTurns = intakeRedis ? { turns: createTurnsQueue(intakeRedis, config.queuePrefix, logger) } : undefined;
+  return { config, role, logger, db, intakeDb, redis, intakeRedis, intakeTurns, workerRedis, queues };
 }
 
 /** What /readyz asks: PostgreSQL answers `select 1` and Redis answers PING (on the fail-fast connection). */

@@ -4,9 +4,9 @@ import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/co
 import { ensureDatabase } from '../db/ensure-database';
 import { migrateToLatest } from '../db/migrate';
 import { createHttpApp } from '../http/app';
-import { allQueues } from '../jobs/queues';
+import { allQueues, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
 import { ensureSchedulers } from '../jobs/schedules';
-import { startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
+import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
 import { buildChannels, type Channels } from './channels';
@@ -15,6 +15,9 @@ import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps'
 import { closeRedis, describeRedisUrl, waitForRedis } from './redis';
 import { runShutdown, type ShutdownOutcome, type ShutdownStep } from './shutdown';
 import { StartupError, describeError, describePostgresUrl } from './startup-error';
+
+const OUTBOUND_QUEUE_SET: ReadonlySet<string> = new Set(Object.values(OUTBOUND_QUEUE_NAMES));
+const OUTBOUND_GOVERNOR_FLOOR = 8;
 
 /** Everything must be closed within this; then the process reports what is still open and exits 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -98,8 +101,11 @@ function shutdownPhases(
   // The pages' open event streams would hold the server open until the deadline.
   if (channels?.simulator) intake.unshift({ name: 'simulator streams', close: () => channels.simulator!.close() });
   const queues: ShutdownStep[] = allQueues(deps.queues).map((q) => ({ name: `queue ${q.name}`, close: () => q.close() }));
+  const intakeTurns = deps.intakeTurns;
+  if (intakeTurns) queues.push({ name: 'queue turns (webhook intake)', close: () => intakeTurns.turns.close() });
   const connections: ShutdownStep[] = [
     { name: 'redis (producer)', close: () => closeRedis(deps.redis) },
+    ...(deps.intakeRedis ? [{ name: 'redis (webhook intake)', close: () => closeRedis(deps.intakeRedis!) }] : []),
     { name: 'postgres pool', close: () => deps.db.destroy() },
   ];
   const intakeDb = deps.intakeDb;
@@ -153,15 +159,19 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     }
     channels = buildChannels({ config, db: deps.db, redis: deps.redis, logger, selfBaseUrl: () => `http://127.0.0.1:${selfPort}` });
     if (channels.simulated.length > 0) logger.info({ channels: channels.simulated }, 'simulator on: these channels are stood in by /simulator');
-    conversations = buildConversations({ config, db: deps.db, intakeDb: deps.intakeDb, logger, queues: deps.queues, channels });
+    conversations = buildConversations({ config, db: deps.db, intakeDb: deps.intakeDb, intakeTurns: deps.intakeTurns, logger, queues: deps.queues, channels });
     if (runsWorkers(role) && deps.workerRedis) {
       await ensureSchedulers(deps.queues, config.timezone);
+      // One process for HTTP and workers: batches of turns wait while webhooks are being recorded.
+      // Sends do not: they mostly wait on the platform, and gated one job at a time they starved
+      // behind the turns' batches (a bench run left 9,578 reply sets queued in ROLE=all).
+      const gate = runsApi(role) ? createIntakeGate(() => conversations!.intake.pending()) : undefined;
       workers = startWorkers({
         db: deps.db,
         logger,
         connection: deps.workerRedis,
         prefix: config.queuePrefix,
-        turns: { pipeline: conversations.pipeline, queues: deps.queues },
+        turns: { pipeline: gate ? { ...conversations.pipeline, beforeBatch: gate.wait } : conversations.pipeline, queues: deps.queues },
         proofImages: conversations.proofImages,
         outbound: {
           queues: deps.queues,
@@ -169,8 +179,11 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
           sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
         },
       });
-      // One process for HTTP and workers: the webhooks' acknowledgements go first when it is busy.
-      if (runsApi(role)) governor = startLoadGovernor(workers, { logger });
+      // Sends wait on the platform far more than they use the CPU: a few keep going when it is busy.
+      if (runsApi(role)) {
+        const lagGovernor = startLoadGovernor(workers, { logger, floorOf: (w) => (OUTBOUND_QUEUE_SET.has(w.name) ? OUTBOUND_GOVERNOR_FLOOR : 1) });
+        governor = { stop: () => (lagGovernor.stop(), gate?.stop()) };
+      }
     }
     if (server) {
       const isDraining = () => draining;

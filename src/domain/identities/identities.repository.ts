@@ -65,6 +65,21 @@ export async function recordProfile(db: Db, identityId: string, displayName: str
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * recordProfile for many identities in one statement: returns the ids recorded (an identity a
+ * turn holds right now is passed by, as in recordProfile).
+ */
+export async function recordProfiles(db: Db, profiles: readonly { readonly identityId: string; readonly displayName: string | null }[]): Promise<Set<string>> {
+  if (profiles.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    update channel_identities ci set display_name = v.name, profile_fetched_at = now(), updated_at = now()
+    from unnest(${profiles.map((p) => p.identityId)}::uuid[], ${profiles.map((p) => p.displayName)}::text[]) as v(id, name)
+    where ci.id = v.id
+      and ci.id in (select locked.id from channel_identities locked where locked.id = any(${profiles.map((p) => p.identityId)}::uuid[]) for update skip locked)
+    returning ci.id`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUserId: string): Promise<IdentityRecord | undefined> {
   const row = await db
     .selectFrom('channel_identities')
@@ -73,4 +88,31 @@ export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUser
     .where('platform_user_id', '=', platformUserId)
     .executeTakeFirst();
   return row && { id: row.id, memberId: row.member_id, displayName: row.display_name, profileFetchedAt: row.profile_fetched_at };
+}
+
+/**
+ * touchIdentity for many identities in one statement (a batch of turns), with the same rules;
+ * the touches must name distinct identities (one statement cannot update a row twice). Returns
+ * the records keyed `${channel}:${platformUserId}`.
+ */
+export async function touchIdentities(db: Db | Tx, touches: readonly IdentityTouch[]): Promise<Map<string, IdentityRecord>> {
+  const found = new Map<string, IdentityRecord>();
+  if (touches.length === 0) return found;
+  // Sorted: two batches touching overlapping identities lock their rows in the same order.
+  const sorted = [...touches].sort((a, b) => (a.channel + a.platformUserId < b.channel + b.platformUserId ? -1 : 1));
+  const { rows } = await sql<{ id: string; channel: string; platform_user_id: string; member_id: string | null; display_name: string | null; profile_fetched_at: Date | null }>`
+    insert into channel_identities as ci (channel, platform_user_id, account_id, last_inbound_at, follow_state)
+    select * from unnest(${sorted.map((t) => t.channel)}::text[], ${sorted.map((t) => t.platformUserId)}::text[], ${sorted.map((t) => t.accountId)}::text[],
+                         ${sorted.map((t) => t.actedAt?.toISOString() ?? null)}::timestamptz[], ${sorted.map((t) => t.followState ?? 'unknown')}::text[])
+    on conflict (channel, platform_user_id) do update set
+      account_id = excluded.account_id,
+      last_inbound_at = greatest(ci.last_inbound_at, excluded.last_inbound_at),
+      window_closed_at = case when ci.window_closed_at < excluded.last_inbound_at then null else ci.window_closed_at end,
+      follow_state = case when excluded.follow_state = 'unknown' then ci.follow_state else excluded.follow_state end,
+      reachability = case when excluded.follow_state = 'following' or excluded.last_inbound_at is not null then 'reachable' else ci.reachability end,
+      unreachable_reason = case when excluded.follow_state = 'following' or excluded.last_inbound_at is not null then null else ci.unreachable_reason end,
+      updated_at = now()
+    returning id, channel, platform_user_id, member_id, display_name, profile_fetched_at`.execute(db);
+  for (const r of rows) found.set(`${r.channel}:${r.platform_user_id}`, { id: r.id, memberId: r.member_id, displayName: r.display_name, profileFetchedAt: r.profile_fetched_at });
+  return found;
 }

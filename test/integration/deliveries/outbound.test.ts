@@ -124,6 +124,47 @@ describe('outbound deliveries', () => {
     expect(otherCall.at).toBeLessThan(memberSends.at(-1)!.at);
   });
 
+  it('When a member\'s replies go as units (a turn\'s replies each), then each unit is one job and one claim, sent in order, a later unit waits for an earlier one, and a retryable failure inside a unit resumes at the failed message', async () => {
+    const zalo = new FakeSender('zalo', { delayMs: 5 });
+    const hh = harness();
+    const member = await createIdentity(t.db, 'zalo', 'member-units');
+    const other = await createIdentity(t.db, 'zalo', 'member-units-other');
+    const first = await createDeliveries(t.db, member, 3);
+    const second = await createDeliveries(t.db, member, 2);
+    const otherUnit = await createDeliveries(t.db, other, 2);
+    const rows = await t.db.selectFrom('deliveries').select(['id', sql<string>`payload->>'text'`.as('text')]).execute();
+    const idOf = new Map(rows.map((r) => [r.text, r.id]));
+    let failedOnce = false;
+    zalo.fallback = (call) => {
+      if (idOf.get(call.message.text!) === first[1] && !failedOnce) {
+        failedOnce = true;
+        return failure('retryable', 'http 502');
+      }
+      return ok(`zalo-m${call.n}`);
+    };
+    hh.start({ zalo });
+
+    // The later unit is enqueued first: it must still wait for the earlier one.
+    await hh.outbox.enqueueUnits('zalo', [second, otherUnit]);
+    await hh.outbox.enqueueUnits('zalo', [first]);
+    const all = [...first, ...second, ...otherUnit];
+    await until('all sent', async () => (await statuses(t.db, all)).every((s) => s === 'sent'));
+    await hh.idle('zalo');
+
+    const memberSends = zalo.successes.filter((c) => c.userId === 'member-units').map((c) => idOf.get(c.message.text!));
+    expect(memberSends).toEqual([...first, ...second]);
+    expect(zalo.successes.filter((c) => c.userId === 'member-units-other').map((c) => idOf.get(c.message.text!))).toEqual(otherUnit);
+    // One job per unit, none for the rows after a unit's first.
+    for (const unit of [first, second, otherUnit]) {
+      expect(await hh.queues.outboundZalo.getJob(outboundJobId(unit[0]!))).toBeDefined();
+      for (const id of unit.slice(1)) expect(await hh.queues.outboundZalo.getJob(outboundJobId(id))).toBeUndefined();
+    }
+    // Claimed once each, except the message that failed once and was retried; nothing sent twice.
+    const attempts = await t.db.selectFrom('deliveries').select(['id', 'attempts']).where('id', 'in', all).orderBy('id').execute();
+    expect(attempts.map((r) => r.attempts)).toEqual(all.map((id) => (id === first[1] ? 2 : 1)));
+    expect(zalo.successes).toHaveLength(all.length);
+  });
+
   it('When the platform fails retryably once, then the retry sends it: one successful send, attempts 2', async () => {
     const zalo = new FakeSender('zalo').answerNext(failure('retryable', 'http 503'));
     const hh = harness();

@@ -8,6 +8,7 @@ import {
   CADRE_TEXT,
   MENU,
   ONBOARDING,
+  PLATFORM_NAME,
   PROOF_TEXT,
   RESULTS_TEXT,
   REVIEW_STATE_TEXT,
@@ -53,6 +54,7 @@ const JOURNEYS = {
     cadre: { name: 'Phạm Quốc Việt', phone: '0987654321', e164: '+84987654321' },
     link: 'https://m.facebook.com/story.php?story_fbid=pfbid02ZsJ8c3kKqXv7wR4Lm1&id=100012345678901&mibextid=Nif5oz&fbclid=IwAR0xYz',
     canonical: 'https://www.facebook.com/permalink.php?story_fbid=pfbid02ZsJ8c3kKqXv7wR4Lm1&id=100012345678901',
+    platform: 'facebook',
     sample: 1,
   },
   messenger: {
@@ -65,6 +67,7 @@ const JOURNEYS = {
     cadre: { name: 'Nguyễn Thị Mai', phone: '0977111222', e164: '+84977111222' },
     link: 'https://www.tiktok.com/@doananlac/video/7312345678901234567?is_from_webapp=1&sender_device=pc&utm_source=zalo&_r=1',
     canonical: 'https://www.tiktok.com/@doananlac/video/7312345678901234567',
+    platform: 'tiktok',
     sample: 2,
   },
 } as const satisfies Record<Channel, { cadreChannel: Channel } & Record<string, unknown>>;
@@ -245,7 +248,7 @@ describe('a member\'s and a cadre\'s journeys, end to end through signed webhook
 
       // The link as the platform's share sheet gives it, tracking parameters and all.
       const [recorded, askMore] = member.texts(await member.act({ type: 'link', url: j.link }, 2));
-      expect(recorded).toBe(PROOF_TEXT.linkRecorded(channel === 'zalo' ? 'Facebook' : 'TikTok'));
+      expect(recorded).toBe(PROOF_TEXT.linkRecorded(PLATFORM_NAME[j.platform]));
       expect(askMore).toContain(PROOF_TEXT.askMore);
       const linkProof = await t.db.selectFrom('proofs').selectAll().where('original_url', '=', j.link).executeTakeFirstOrThrow();
       expect(linkProof).toMatchObject({ kind: 'link', canonical_url: j.canonical, review_state: 'pending' });
@@ -299,8 +302,11 @@ describe('a member\'s and a cadre\'s journeys, end to end through signed webhook
       expect(finished[1]).toBe(`${CADRE_TEXT.noProofsLeft}\n${reviewSummary(2, 0, 0)}`);
       expect(finished[2]).toContain(deskIntro(j.branchName, 0, 0));
 
-      // The member is told, once per proof, by the outbound worker.
-      expect(member.texts(await member.expectMore(2))).toEqual([proofApprovedNotice(WAVE_TITLE), proofApprovedNotice(WAVE_TITLE)]);
+      // The member is told, once per proof and naming it, by the outbound worker.
+      expect(member.texts(await member.expectMore(2))).toEqual([
+        proofApprovedNotice(WAVE_TITLE, { kind: 'link', platform: j.platform, canonicalUrl: j.canonical }),
+        proofApprovedNotice(WAVE_TITLE, { kind: 'image', platform: null, canonicalUrl: null }),
+      ]);
       const proofs = await t.db.selectFrom('proofs').select(['kind', 'review_state', 'reviewed_by_member_id']).where('id', 'in', [linkProof.id, imageProof.id]).orderBy('kind').execute();
       const cadreMember = await memberByPhone(j.cadre.e164);
       expect(proofs).toEqual([

@@ -103,6 +103,9 @@ export async function postWebhook(baseUrl: string, hook: SignedWebhook): Promise
 export type SimAction =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'quickReply'; readonly title: string; readonly payload: string }
+  | { readonly type: 'postback'; readonly title: string; readonly payload: string }
+  | { readonly type: 'image'; readonly url: string }
+  | { readonly type: 'link'; readonly url: string }
   | { readonly type: 'follow' }
   | { readonly type: 'unfollow' }
   | { readonly type: 'getStarted' }

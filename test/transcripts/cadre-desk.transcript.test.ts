@@ -108,13 +108,17 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
     expect(row.reviewed_at).toEqual(NOW);
     expect(row.approved_at).toEqual(NOW);
     const told = await world.queuedFor(member.user);
-    expect(told.map((s) => s.text).join('\n')).toContain(proofApprovedNotice('Tháng Thanh niên 2026'));
+    // The notice names the proof (a member often sends several): the link's platform and the link.
+    const notice = proofApprovedNotice('Tháng Thanh niên 2026', { kind: 'link', platform: 'facebook', canonicalUrl: link });
+    expect(notice).toContain(`Link bài đăng Facebook bạn gửi cho đợt “Tháng Thanh niên 2026”`);
+    expect(notice).toContain(link);
+    expect(told.map((s) => s.text).join('\n')).toContain(notice);
     const key = await world.db.selectFrom('deliveries').select(['idempotency_key', 'purpose']).where('idempotency_key', '=', `review:${proofId}`).execute();
     expect(key).toEqual([{ idempotency_key: `review:${proofId}`, purpose: 'reviewResult' }]);
   });
 
   test('rejecting with a picked reason tells the member the reason and how to send again', async () => {
-    const { cadre, member, proofId } = await branchWithOneLinkProof(channel);
+    const { cadre, member, proofId, link } = await branchWithOneLinkProof(channel);
     await openProofReview(cadre.user);
     await cadre.user.pick(CADRE_TEXT.reject);
     expect(cadre.user.lastText()).toContain(CADRE_TEXT.reasonPrompt);
@@ -124,7 +128,7 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
 
     expect(await proofRow(proofId)).toMatchObject({ review_state: 'rejected', reject_reason: reason, reviewed_by_member_id: cadre.memberId, state: 'rejected' });
     const told = (await world.queuedFor(member.user)).map((s) => s.text).join('\n');
-    expect(told).toContain(proofRejectedNotice('Tháng Thanh niên 2026', reason));
+    expect(told).toContain(proofRejectedNotice('Tháng Thanh niên 2026', { kind: 'link', platform: 'facebook', canonicalUrl: link }, reason));
     expect(told).toContain(MENU.submitProof.title);
     expect(told).toContain(MENU.submitProof.keyword);
   });

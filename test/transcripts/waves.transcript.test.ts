@@ -255,6 +255,17 @@ describe.each(['zalo', 'messenger'] as const)('waves on %s', (channel) => {
       expect((told.payload as { text: string }).text).toContain('đã được lưu');
     });
 
+    test('after an image the member is told the word that ends the sending (Messenger drops the "Xong" quick reply once the image\'s confirmation follows it), and typing it ends', async () => {
+      const { user } = await member(channel);
+      await startProof(user);
+      await user.attach([{ type: 'image', url: `${cdn.base}/own.png` }]);
+      expect(user.lastText()).toContain(PROOF_TEXT.askMore);
+      const word = /“([^”]+)”/.exec(PROOF_TEXT.askMore)?.[1];
+      expect(word).toBe('xong');
+      await user.say(word!);
+      expect(user.lastText()).toContain(PROOF_TEXT.done);
+    });
+
     test('the same screenshot from another member is flagged for the reviewer; stored once', async () => {
       const first = await member(channel);
       const second = await member(channel);

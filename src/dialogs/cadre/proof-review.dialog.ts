@@ -9,12 +9,13 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { turnDb } from '../../bot/turn-scope';
+import type { DecidedProof } from '../../domain/proofs/proof-review.repository';
 import { checkRejectReason, countProofsToReview, nextProofToReview, reviewProof, type ProofToReview, type ReviewOutcome } from '../../domain/proofs/proof-review.service';
 import { choice, imageAttachment, linkButtons, pickedThisTurn, saidThisTurn, textWithChoices } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
 import { noticeToMember } from '../member-notice';
-import { CADRE_TEXT, REJECT_REASONS, clockText, proofApprovedNotice, proofCard, proofRejectedNotice, rejectedDone, reviewSummary } from '../messages.vi';
+import { CADRE_TEXT, REJECT_REASONS, clockText, proofApprovedNotice, proofCard, proofRejectedNotice, rejectedDone, reviewSummary, type NoticedProof } from '../messages.vi';
 import { VxChoicePrompt } from '../prompts';
 import { currentCadre } from './cadre-access';
 
@@ -44,6 +45,8 @@ const decisionChoices = (): Choice[] => [
   choice(PICK.skip, CADRE_TEXT.skip, ['de sau', 'tiep']),
   choice(PICK.stop, CADRE_TEXT.stop, ['thoi', 'xong', 'ket thuc']),
 ];
+
+const noticed = (decided: DecidedProof): NoticedProof => ({ kind: decided.proofKind, platform: decided.platform, canonicalUrl: decided.canonicalUrl });
 
 const reasonChoices = (): Choice[] => [...REJECT_REASONS.map((r) => choice(r.value, r.title)), choice(OTHER_REASON, CADRE_TEXT.otherReason)];
 
@@ -157,11 +160,11 @@ export class ProofReviewDialog extends ComponentDialog {
   private async tell(step: WaterfallStepContext, outcome: ReviewOutcome): Promise<void> {
     switch (outcome.kind) {
       case 'approved':
-        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofApprovedNotice(outcome.waveTitle) });
+        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofApprovedNotice(outcome.waveTitle, noticed(outcome)) });
         await step.context.sendActivity(CADRE_TEXT.approvedDone);
         return;
       case 'rejected':
-        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofRejectedNotice(outcome.waveTitle, outcome.reason) });
+        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofRejectedNotice(outcome.waveTitle, noticed(outcome), outcome.reason) });
         await step.context.sendActivity(rejectedDone(outcome.reason));
         return;
       case 'alreadyReviewed':

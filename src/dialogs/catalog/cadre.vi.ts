@@ -1,6 +1,7 @@
 /** Cadres' desk (proof review, registrations, branch trends), collaborators' tasks, good news. */
-import type { MemberRole, TaskAction } from '../../db/types';
+import type { MemberRole, ProofPlatform, TaskAction } from '../../db/types';
 import { MENU } from './menu.vi';
+import { PLATFORM_NAME } from './waves.vi';
 
 /** "10:30 ngày 28/11/2026". */
 export function clockText(at: { day: number; month: number; year: number; hour: number; minute: number }): string {
@@ -154,18 +155,31 @@ export function reviewSummary(approved: number, rejected: number, skipped: numbe
   return `Bạn đã duyệt ${approved}, chưa duyệt ${rejected} và bỏ qua ${skipped} minh chứng. Cảm ơn bạn!`;
 }
 
+/** The proof a review notice is about: a member who sent a link and a screenshot is told of each. */
+export interface NoticedProof {
+  readonly kind: 'link' | 'image';
+  readonly platform: ProofPlatform | null;
+  readonly canonicalUrl: string | null;
+}
+
+/** "Link bài đăng TikTok bạn gửi cho đợt “…”" and the link on its own line; "Ảnh chụp màn hình bạn gửi…". */
+function proofSent(proof: NoticedProof, waveTitle: string): { readonly subject: string; readonly link: string } {
+  if (proof.kind === 'image') return { subject: `Ảnh chụp màn hình bạn gửi cho đợt “${waveTitle}”`, link: '' };
+  const where = proof.platform && proof.platform !== 'other' ? ` ${PLATFORM_NAME[proof.platform]}` : '';
+  return { subject: `Link bài đăng${where} bạn gửi cho đợt “${waveTitle}”`, link: proof.canonicalUrl ? `\n${proof.canonicalUrl}` : '' };
+}
+
 /** What the member reads when their proof is approved. */
-export function proofApprovedNotice(waveTitle: string): string {
-  return (
-    `Minh chứng của bạn cho đợt “${waveTitle}” đã được cán bộ Đoàn duyệt. ✅\n` +
-    'Cảm ơn bạn đã chung tay lan tỏa những điều tốt đẹp trên không gian mạng!'
-  );
+export function proofApprovedNotice(waveTitle: string, proof: NoticedProof): string {
+  const { subject, link } = proofSent(proof, waveTitle);
+  return `${subject} đã được cán bộ Đoàn duyệt. ✅${link}\nCảm ơn bạn đã chung tay lan tỏa những điều tốt đẹp trên không gian mạng!`;
 }
 
 /** What the member reads when their proof is not approved: the reason, and how to send another. */
-export function proofRejectedNotice(waveTitle: string, reason: string): string {
+export function proofRejectedNotice(waveTitle: string, proof: NoticedProof, reason: string): string {
+  const { subject, link } = proofSent(proof, waveTitle);
   return (
-    `Minh chứng của bạn cho đợt “${waveTitle}” chưa được duyệt.\nLý do: ${reason}.\n` +
+    `${subject} chưa được duyệt.${link}\nLý do: ${reason}.\n` +
     `Bạn có thể gửi lại minh chứng khác: nhắn “${MENU.submitProof.keyword}” hoặc chọn “${MENU.submitProof.title}” trong menu nhé. Cảm ơn bạn!`
   );
 }

@@ -75,13 +75,14 @@ export const PROOF_TEXT = {
   ask: (title: string) =>
     `Gửi minh chứng cho “${title}”: bạn dán link bài đăng công khai (Facebook, TikTok, YouTube, Instagram, Threads, Zalo) ` +
     'hoặc gửi ảnh chụp màn hình bài đăng vào đây nhé.',
-  askMore: 'Bạn có thể gửi tiếp link hoặc ảnh khác cho đợt này, hoặc chọn “Xong”.',
+  /** Names the typed word: on Messenger the "Xong" quick reply goes away when the image's confirmation arrives after it. */
+  askMore: 'Bạn có thể gửi tiếp link hoặc ảnh khác cho đợt này. Gửi đủ rồi thì bạn nhắn “xong” nhé.',
   nothingFound:
     'Mình chưa thấy link hay ảnh trong tin nhắn này. Bạn dán link bài đăng hoặc gửi ảnh chụp màn hình giúp mình nhé ' +
     '(nhắn “xong” để dừng, “menu” để về menu).',
   joinedNow: (title: string) => `Mình đã ghi nhận bạn tham gia “${title}”.`,
   linkRecorded: (platform: string) => `Đã nhận link bài đăng ${platform} của bạn ✅. Cán bộ Đoàn sẽ duyệt sớm; bạn xem kết quả ở mục “Kết quả của tôi”.`,
-  imageRecorded: 'Mình đã nhận ảnh của bạn và đang lưu lại; lát nữa mình báo bạn khi xong nhé.',
+  imageRecorded: 'Mình đã nhận ảnh của bạn và đang lưu lại. Lưu được rồi mình sẽ báo bạn ngay nhé.',
   alreadyRecorded: 'Link này bạn đã gửi cho đợt này rồi, mình vẫn giữ nguyên minh chứng cũ, bạn không cần gửi lại.',
   usedByAnother:
     'Link bài đăng này đã được một bạn khác gửi làm minh chứng cho đợt này, nên mình chưa nhận được. ' +

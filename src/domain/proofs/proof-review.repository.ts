@@ -30,6 +30,10 @@ export interface DecidedProof {
   readonly participationId: string;
   readonly memberId: string;
   readonly waveTitle: string;
+  /** What was decided, so that the member's notice can name it (a member often sends more than one). */
+  readonly proofKind: 'link' | 'image';
+  readonly platform: ProofPlatform | null;
+  readonly canonicalUrl: string | null;
 }
 
 function branchQueue(db: Db | Tx, reviewer: Reviewer) {
@@ -124,9 +128,19 @@ export async function decidePendingProof(db: Db | Tx, reviewer: Reviewer, proofI
     .where('p.review_state', '=', 'pending')
     .where('m.branch_id', '=', reviewer.branchId)
     .where('m.id', '<>', reviewer.memberId)
-    .returning(['p.id', 'p.participation_id', 'pa.member_id', 'w.title'])
+    .returning(['p.id', 'p.participation_id', 'pa.member_id', 'w.title', 'p.kind', 'p.platform', 'p.canonical_url'])
     .executeTakeFirst();
-  return row && { proofId: row.id, participationId: row.participation_id, memberId: row.member_id, waveTitle: row.title };
+  return (
+    row && {
+      proofId: row.id,
+      participationId: row.participation_id,
+      memberId: row.member_id,
+      waveTitle: row.title,
+      proofKind: row.kind,
+      platform: row.platform,
+      canonicalUrl: row.canonical_url,
+    }
+  );
 }
 
 /** The review state of a proof of the reviewer's branch, or undefined when it is not one. */

@@ -1,3 +1,4 @@
+import { handOff } from './hand-off';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnDb } from '../bot/turn-scope';
 import { myResults, type MyResults } from '../domain/waves/my-results.service';
@@ -43,6 +44,7 @@ export class MyResultsDialog extends ComponentDialog {
     }
     if (member.status === 'pending') sections.push(RESULTS_TEXT.pendingNote);
     await step.context.sendActivity(sections.join('\n\n'));
-    return step.endDialog();
+    // Never a dead end: the menu follows (on Zalo nothing else would say what to type next).
+    return handOff(step, DIALOG.mainMenu);
   }
 }

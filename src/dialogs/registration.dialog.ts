@@ -89,8 +89,10 @@ export class RegistrationDialog extends ComponentDialog {
 
 function outcomeText(outcome: RegistrationOutcome, fullName: string): string {
   switch (outcome.kind) {
-    case 'verifiedByRoster':
-      return ONBOARDING.verifiedByRoster(fullName, outcome.branchName ?? '');
+    case 'verifiedByRoster': {
+      const verified = ONBOARDING.verifiedByRoster(fullName, outcome.branchName ?? '');
+      return outcome.rosterRole ? `${verified}\n\n${ONBOARDING.rosterRoleDiffers(ONBOARDING.roles[outcome.rosterRole].title)}` : verified;
+    }
     case 'pending':
       return outcome.branchName ? ONBOARDING.pending(fullName, outcome.branchName) : ONBOARDING.pendingWithoutBranch(fullName);
     case 'phoneTaken':

@@ -126,7 +126,7 @@ describe('a member\'s journey on the simulator page, against the running app, in
     await answered(page, () => type(page, 'xong'), PROOF_TEXT.done);
     await answered(page, () => type(page, 'menu'), `. ${MENU.myResults.title}`);
     await answered(page, async () => type(page, await numberOf(page, MENU.myResults.title)), RESULTS_TEXT.proofsTitle);
-    const zaloText = (await botRows(page).last().textContent()) ?? '';
+    const zaloText = (await botRows(page).filter({ hasText: RESULTS_TEXT.proofsTitle }).last().textContent()) ?? '';
     expect(zaloText).toContain(`Facebook: https://www.facebook.com/permalink.php?story_fbid=pfbid02ZsJ8c3kKqXv7wR4Lm1&id=100012345678901 — ${REVIEW_STATE_TEXT.pending}`);
     expect(zaloText).toContain(`${RESULTS_TEXT.imageProof} — ${REVIEW_STATE_TEXT.pending}`);
     await page.screenshot({ path: join(ARTIFACTS, 'journey-zalo.png'), fullPage: true });
@@ -154,7 +154,7 @@ describe('a member\'s journey on the simulator page, against the running app, in
     // The persistent menu beside the composer opens "Kết quả của tôi" from anywhere.
     await page.locator('#menu-toggle').click();
     await answered(page, () => page.locator('#menu button', { hasText: MENU.myResults.title }).click(), RESULTS_TEXT.proofsTitle);
-    const messengerText = (await botRows(page).last().textContent()) ?? '';
+    const messengerText = (await botRows(page).filter({ hasText: RESULTS_TEXT.proofsTitle }).last().textContent()) ?? '';
     expect(messengerText).toContain(`TikTok: https://www.tiktok.com/@doananlac/video/7312345678901234567 — ${REVIEW_STATE_TEXT.pending}`);
     expect(messengerText).toContain(`${RESULTS_TEXT.imageProof} — ${REVIEW_STATE_TEXT.pending}`);
     await page.screenshot({ path: join(ARTIFACTS, 'journey-messenger.png'), fullPage: true });

@@ -290,10 +290,10 @@ describe('a member\'s and a cadre\'s journeys, end to end through signed webhook
       const [desk] = cadre.texts(cadre.channel === 'zalo' ? await cadre.say(MENU.cadreDesk.keyword, 1) : await cadre.pick(MENU.cadreDesk.title, 1));
       expect(desk).toContain(deskIntro(j.branchName, 2, 0));
 
-      // Oldest first: the link, with a button to open it; then the screenshot.
+      // Oldest first: the link, with a button that opens its clean form (no tracking); then the screenshot.
       const linkCard = await cadre.pick(withCount(CADRE_TEXT.reviewProofs, 2), 1);
       expect(cadre.texts(linkCard).join('\n')).toContain(`Minh chứng của: ${j.member.name}`);
-      expect(JSON.stringify(linkCard.map((m) => m.content))).toContain(JSON.stringify(j.link).slice(1, -1));
+      expect(JSON.stringify(linkCard.map((m) => m.content))).toContain(JSON.stringify(j.canonical).slice(1, -1));
       const imageCard = await cadre.pick(CADRE_TEXT.approve, 3);
       expect(cadre.texts(imageCard)[0]).toBe(CADRE_TEXT.approvedDone);
       expect(JSON.stringify(imageCard.map((m) => m.content))).toContain(imageProof.image_sha256!);
@@ -328,8 +328,9 @@ describe('a member\'s and a cadre\'s journeys, end to end through signed webhook
       const shownIds = botMessages(await threadOf(app.baseUrl, channel, memberId)).map((m) => m.id);
       for (const n of notices) expect(shownIds).toContain(n.platform_message_id);
 
-      // "Kết quả của tôi" shows both proofs approved.
-      const [results] = member.texts(await member.open('myResults', 1));
+      // "Kết quả của tôi" shows both proofs approved, and the menu follows it.
+      const [results, menu] = member.texts(await member.open('myResults', 2));
+      expect(menu).toContain(TEXT.menuPrompt);
       expect(results).toContain(`${j.canonical} — ${REVIEW_STATE_TEXT.approved}`);
       expect(results).toContain(`${RESULTS_TEXT.imageProof} — ${REVIEW_STATE_TEXT.approved}`);
     },

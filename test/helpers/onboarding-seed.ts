@@ -28,6 +28,9 @@ export const ROSTER = {
   bhhA: { name: 'Lê Hoàng Minh', phone: '0912345679', e164: '+84912345679', branch: 'Đoàn phường Bình Hưng Hòa A' },
   bhhA2: { name: 'Lê Thị Ngọc Minh', phone: '0912345680', e164: '+84912345680', branch: 'Đoàn phường Bình Hưng Hòa A' },
   anLac: { name: 'Võ Quốc Bảo', phone: '0938123456', e164: '+84938123456', branch: 'Đoàn phường An Lạc' },
+  /** Listed as Thanh niên: for a person who picks another role (one per channel). */
+  youthZalo: { name: 'Đặng Thu Hà', phone: '0912345681', e164: '+84912345681', branch: 'Đoàn phường Bình Hưng Hòa A' },
+  youthMessenger: { name: 'Đặng Thu Hằng', phone: '0912345682', e164: '+84912345682', branch: 'Đoàn phường Bình Hưng Hòa A' },
 } as const;
 
 const SEED_MEMBERS_CSV = [
@@ -35,6 +38,8 @@ const SEED_MEMBERS_CSV = [
   `${ROSTER.bhhA.name},${ROSTER.bhhA.phone},${ROSTER.bhhA.branch},Thanh niên`,
   `${ROSTER.bhhA2.name},${ROSTER.bhhA2.phone},${ROSTER.bhhA2.branch},Thanh niên`,
   `${ROSTER.anLac.name},${ROSTER.anLac.phone},${ROSTER.anLac.branch},Đoàn viên`,
+  `${ROSTER.youthZalo.name},${ROSTER.youthZalo.phone},${ROSTER.youthZalo.branch},Thanh niên`,
+  `${ROSTER.youthMessenger.name},${ROSTER.youthMessenger.phone},${ROSTER.youthMessenger.branch},Thanh niên`,
 ].join('\n');
 
 export async function seedOnboardingDistrict(db: Db): Promise<void> {

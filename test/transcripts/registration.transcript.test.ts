@@ -155,6 +155,15 @@ describe.each(['zalo', 'messenger'] as const)('registration on %s', (channel) =>
     expect((await user.say(`+84 ${freshPhone().slice(1)}`))[0]?.text).toBe(ONBOARDING.pending('Hồ Thị Lan', 'Đoàn phường An Lạc'));
   });
 
+  test('When the roster lists another role than the one picked, then the roster wins and the person is told why, with whom to talk', async () => {
+    const listed = channel === 'zalo' ? ROSTER.youthZalo : ROSTER.youthMessenger;
+    const user = await upToRole(listed.name, 'binh hung hoa a');
+    await user.pick(ONBOARDING.roles.cadre.title);
+    const seen = await user.sharePhone(channel === 'zalo' ? listed.e164.slice(1) : listed.e164);
+    expect(seen[0]?.text).toBe(`${ONBOARDING.verifiedByRoster(listed.name, listed.branch)}\n\n${ONBOARDING.rosterRoleDiffers(ONBOARDING.roles.youth.title)}`);
+    expect(await findMemberById(world.db, (await user.memberId())!)).toMatchObject({ role: 'youth', status: 'verified' });
+  });
+
   test('When the phone given belongs to a roster member of another branch, then nothing is merged: the member is told, and a pending registration without the phone carries a note for staff', async () => {
     const user = await upToRole('Võ Quốc Bảo', 'binh tri dong a');
     await user.pick(ONBOARDING.roles.member.title);

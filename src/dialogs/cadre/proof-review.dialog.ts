@@ -99,7 +99,7 @@ export class ProofReviewDialog extends ComponentDialog {
       duplicate: proof.duplicatesAnotherMember ? proof.kind : null,
       waiting,
     });
-    const url = proof.originalUrl ?? proof.canonicalUrl;
+    const url = proof.canonicalUrl ?? proof.originalUrl;
     const attachment = proof.kind === 'image' && proof.imageSha256 ? imageAttachment(this.deps.mediaUrl(proof.imageSha256)) : url ? linkButtons([{ title: CADRE_TEXT.openLink, url }]) : undefined;
     return textWithChoices(text, [], attachment ? [attachment] : []);
   }

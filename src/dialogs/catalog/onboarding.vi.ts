@@ -77,6 +77,9 @@ export const ONBOARDING = {
 
   verifiedByRoster: (fullName: string, branch: string) =>
     `Cảm ơn bạn ${givenName(fullName)}! Bạn có trong danh sách đoàn viên của ${branch}, nên tài khoản đã được xác minh ngay. Chào mừng bạn đến với Vùng Xanh!`,
+  /** After verifiedByRoster, when the roster lists another role than the one picked. */
+  rosterRoleDiffers: (rosterRoleTitle: string) =>
+    `Theo danh sách của đơn vị, bạn là ${rosterRoleTitle.toLowerCase()}, nên mình ghi nhận theo danh sách. Nếu danh sách chưa đúng, bạn nhắn “gặp cán bộ” để cán bộ Đoàn điều chỉnh nhé.`,
   pending: (fullName: string, branch: string) =>
     `Cảm ơn bạn ${givenName(fullName)}! Đăng ký của bạn đang chờ cán bộ Đoàn của ${branch} xác minh.\nTrong lúc chờ, bạn vẫn xem được các đợt hoạt động của Đoàn.`,
   pendingWithoutBranch: (fullName: string) =>

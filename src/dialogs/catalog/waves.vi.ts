@@ -86,7 +86,7 @@ export const PROOF_TEXT = {
   alreadyRecorded: 'Link này bạn đã gửi cho đợt này rồi, mình vẫn giữ nguyên minh chứng cũ, bạn không cần gửi lại.',
   usedByAnother:
     'Link bài đăng này đã được một bạn khác gửi làm minh chứng cho đợt này, nên mình chưa nhận được. ' +
-    'Mỗi bài đăng chỉ tính cho một người: bạn gửi link bài đăng của chính mình nhé.',
+    'Mỗi bài đăng chỉ tính cho một người: bạn gửi link bài đăng của chính mình nhé (hoặc nhắn “xong” để dừng).',
   platformNotAccepted: (platforms: string) => `Đợt này chỉ nhận bài đăng trên ${platforms}. Bạn gửi giúp mình link bài đăng trên ${platforms} nhé.`,
   askHashtag: (tag: string) => `Đợt này yêu cầu bài đăng có hashtag ${tag}. Bài của bạn đã gắn ${tag} chưa?`,
   hashtagYes: 'Có, đã gắn',

@@ -9,6 +9,7 @@ export interface PhoneHolder {
   readonly status: 'pending' | 'verified' | 'left' | 'erased';
   readonly branchId: string | null;
   readonly branchName: string | null;
+  readonly role: MemberRole;
   /** How many channel identities already speak for this member. */
   readonly linkedIdentities: number;
 }
@@ -17,7 +18,7 @@ export async function findPhoneHolder(db: Db | Tx, phone: string): Promise<Phone
   const row = await db
     .selectFrom('members as m')
     .leftJoin('units as u', 'u.id', 'm.branch_id')
-    .select(['m.id', 'm.source', 'm.status', 'm.branch_id', 'u.name as branch_name'])
+    .select(['m.id', 'm.source', 'm.status', 'm.branch_id', 'm.role', 'u.name as branch_name'])
     .select((eb) => eb.selectFrom('channel_identities as ci').select(sql<number>`count(*)::int`.as('n')).whereRef('ci.member_id', '=', 'm.id').as('linked'))
     .where('m.phone', '=', phone)
     .executeTakeFirst();
@@ -28,6 +29,7 @@ export async function findPhoneHolder(db: Db | Tx, phone: string): Promise<Phone
       status: row.status,
       branchId: row.branch_id,
       branchName: row.branch_name,
+      role: row.role,
       linkedIdentities: Number(row.linked ?? 0),
     }
   );

@@ -66,7 +66,13 @@ export interface ChatRegistration {
 }
 
 export type RegistrationOutcome =
-  | { readonly kind: 'verifiedByRoster'; readonly memberId: string; readonly branchName: string | null }
+  | {
+      readonly kind: 'verifiedByRoster';
+      readonly memberId: string;
+      readonly branchName: string | null;
+      /** The roster's role when it is not the one the person picked: the roster wins, and the person is told. */
+      readonly rosterRole: MemberRole | null;
+    }
   | { readonly kind: 'pending'; readonly memberId: string; readonly branchName: string | null }
   | { readonly kind: 'phoneTaken'; readonly memberId: string; readonly branchName: string | null }
   | { readonly kind: 'alreadyRegistered'; readonly memberId: string };
@@ -101,7 +107,7 @@ export async function registerFromChat(db: Db | Tx, input: ChatRegistration): Pr
   if (holder && claimable(holder, branchId)) {
     await verifyByRoster(db, holder.id);
     await link(holder.id);
-    return { kind: 'verifiedByRoster', memberId: holder.id, branchName: name };
+    return { kind: 'verifiedByRoster', memberId: holder.id, branchName: name, rosterRole: holder.role === input.role ? null : holder.role };
   }
   const fields = { fullName: input.fullName, role: input.role, branchId, unmatchedBranchNote: unmatchedNote };
   if (!holder) {

@@ -37,7 +37,7 @@ describe('unmatchedBranchNote', () => {
 });
 
 describe('phoneTakenNote', () => {
-  const holder = { id: 'm1', source: 'roster' as const, status: 'verified' as const, branchId: 'b1', branchName: 'Đoàn phường An Lạc', linkedIdentities: 0 };
+  const holder = { id: 'm1', source: 'roster' as const, status: 'verified' as const, branchId: 'b1', branchName: 'Đoàn phường An Lạc', role: 'member' as const, linkedIdentities: 0 };
   test('names the phone and the other branch for staff', () => {
     expect(phoneTakenNote('+84938123456', holder, 'b2')).toBe('Số điện thoại 0938123456 người này khai đã thuộc một thành viên khác của đơn vị Đoàn phường An Lạc. Cần kiểm tra trước khi xác minh.');
   });

@@ -2,13 +2,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 /** Row types of every table: the only place that knows the schema's shape (see migrations/). */
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
-/** `date` columns come back as YYYY-MM-DD strings (see db/database.ts). */
-type DateOnly = ColumnType<string, string, string>;
-type Json<T> = ColumnType<T, string, string>;
-type Uuid = Generated<string>;
+import type { Timestamp, CreatedAt, UpdatedAt, DateOnly, Json, Uuid } from './column-types';
+import type { HandoverMessagesTable, HandoverThreadsTable, LinkAttemptsTable, LinkCodesTable, OfficialPagesTable } from './types-member-services';
+export * from './types-member-services';
 
 export type UnitLevel = 'district' | 'cluster' | 'branch';
 export type BranchKind = 'ward' | 'school' | 'enterprise' | 'agency' | 'other';
@@ -374,70 +370,6 @@ export interface AuditLogTable {
   unit_id: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
   ip: string | null;
-}
-
-export type OfficialPagePlatform = 'facebook' | 'tiktok' | 'youtube' | 'zalo' | 'website' | 'other';
-
-export interface OfficialPagesTable {
-  id: Uuid;
-  title: string;
-  url: string;
-  platform: OfficialPagePlatform;
-  description: Generated<string>;
-  sort_order: Generated<number>;
-  active: Generated<boolean>;
-  is_example: Generated<boolean>;
-  seed_key: string | null;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
-export type HandoverClosedBy = 'member' | 'staff' | 'expiry' | 'erasure';
-
-export interface HandoverThreadsTable {
-  id: Uuid;
-  identity_id: string;
-  member_id: string | null;
-  branch_id: string | null;
-  opened_at: Timestamp;
-  expires_at: Timestamp;
-  closed_at: Timestamp | null;
-  closed_by: HandoverClosedBy | null;
-  closed_by_staff_id: string | null;
-  waiting_notice_at: Timestamp | null;
-}
-
-export interface HandoverAttachment {
-  type: string;
-  url?: string;
-}
-
-export interface HandoverMessagesTable {
-  id: Generated<number>;
-  thread_id: string;
-  direction: 'member' | 'staff';
-  text: string;
-  attachments: ColumnType<HandoverAttachment[], string | undefined, string>;
-  staff_user_id: string | null;
-  from_platform_inbox: Generated<boolean>;
-  at: ColumnType<Date, Date | string | undefined, Date | string>;
-}
-
-export interface LinkCodesTable {
-  id: Uuid;
-  member_id: string;
-  code_hash: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  used_at: Timestamp | null;
-  used_by_identity_id: string | null;
-}
-
-export interface LinkAttemptsTable {
-  id: Generated<number>;
-  identity_id: string;
-  succeeded: boolean;
-  at: Timestamp;
 }
 
 export interface Database {

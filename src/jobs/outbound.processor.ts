@@ -374,27 +374,9 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     const claimed = claim.delivery;
     const id = claimed.id;
-    if (claimed.channel !== channel) {
-      await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
-      logger.error({ deliveryId: id, channel, identityChannel: claimed.channel }, 'outbound: delivery on the wrong channel queue; failed');
-      return { kind: 'done', outcome: 'failed' };
-    }
-    if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
-      await record(claimed, { kind: 'expired' });
-      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
-      return { outcome: 'expired' };
-    }
-    if (claimed.reachability === 'unreachable') {
-      await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
-      logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
-      return { outcome: 'skipped' };
-    }
-    const mode = parseSendMode(claimed.sendMode, channel);
-    if (!mode) {
-      await record(claimed, { kind: 'failed', code: 'bad_send_mode', message: `not a ${channel} send mode` });
-      logger.error({ deliveryId: id, channel }, 'outbound: the stored send mode is not valid for the channel; failed');
-      return { outcome: 'failed' };
-    }
+    const checked = await precheck(claimed);
+    if (checked.kind === 'done') return { outcome: checked.outcome };
+    const mode = checked.mode;
 
     let result;
     const resume = claimed.sentParts.length;

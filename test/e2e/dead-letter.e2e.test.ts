@@ -1,9 +1,10 @@
 import { TEXT } from '../../src/dialogs/messages.vi';
-import { startApp, type AppProcess } from '../helpers/app-process';
-import { botLabels, botMessages, closeHttp, contentOf, menuNumber, simSend, threadOf, until, userIds, waitForBotMessages, type Channel } from '../helpers/e2e';
-import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/redis';
+import type { AppProcess } from '../helpers/app-process';
+import { runAppForFile } from '../helpers/e2e-app';
+import { botLabels, botMessages, contentOf, menuNumber, simSend, threadOf, until, userIds, waitForBotMessages, type Channel } from '../helpers/e2e';
+import { TEST_REDIS_URL } from '../helpers/redis';
 import { runScriptProcess } from '../helpers/run-script';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import type { TestDatabase } from '../helpers/test-database';
 
 /**
  * An event whose turn keeps failing, for real and with no hook in the product: the member's
@@ -15,19 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database'
 describe('a turn that keeps failing, through the running app', () => {
   let t: TestDatabase;
   let app: AppProcess;
-  const prefix = uniqueQueuePrefix();
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await closeHttp();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
+  let prefix: string;
+  runAppForFile((running) => ({ t, app, prefix } = running));
 
   const replay = (...args: string[]) => runScriptProcess('replay-webhook', args, { DATABASE_URL: t.url, QUEUE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'warn' });
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { startApp, type AppProcess } from '../helpers/app-process';
+import type { AppProcess } from '../helpers/app-process';
+import { runAppForFile } from '../helpers/e2e-app';
 import {
   botLabels,
-  closeHttp,
   deliveriesOf,
   menuNumber,
   messengerMessage,
@@ -15,8 +15,7 @@ import {
   type Channel,
   type SignedWebhook,
 } from '../helpers/e2e';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import type { TestDatabase } from '../helpers/test-database';
 
 /**
  * Platforms deliver again whenever they are unsure (a slow answer, a lost connection): the app
@@ -25,19 +24,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database'
 describe('exactly once, through the running app', () => {
   let t: TestDatabase;
   let app: AppProcess;
-  const prefix = uniqueQueuePrefix();
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await closeHttp();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
+  runAppForFile((running) => ({ t, app } = running));
 
   /** The event's row(s) and the replies its turn wrote (`reply:<eventId>:<n>`). */
   async function recordOf(hook: SignedWebhook) {

@@ -1,8 +1,8 @@
 import { MENU, ONBOARDING, TEXT } from '../../src/dialogs/messages.vi';
-import { startApp, type AppProcess } from '../helpers/app-process';
+import type { AppProcess } from '../helpers/app-process';
+import { runAppForFile } from '../helpers/e2e-app';
 import {
   botMessages,
-  closeHttp,
   contentOf,
   deliveriesOf,
   labelOf,
@@ -17,8 +17,7 @@ import {
   ZALO_MENU_TEXT,
   type Channel,
 } from '../helpers/e2e';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import type { TestDatabase } from '../helpers/test-database';
 import { ROSTER, seedOnboardingDistrict } from '../helpers/onboarding-seed';
 
 /**
@@ -29,24 +28,7 @@ import { ROSTER, seedOnboardingDistrict } from '../helpers/onboarding-seed';
 describe('member journeys through the running app', () => {
   let t: TestDatabase;
   let app: AppProcess;
-  const prefix = uniqueQueuePrefix();
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await closeHttp();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
-
-  afterEach(() => {
-    const problems = app.problems().filter((l) => l.level !== 'warn' || !String(l.msg).startsWith('SESSION_SECRET'));
-    if (problems.length > 0) console.log('app warnings/errors:\n', problems.map((l) => JSON.stringify(l).slice(0, 500)).join('\n'));
-  });
+  runAppForFile((running) => ({ t, app } = running), { reportProblems: true });
 
   const identityOf = (channel: Channel, userId: string) =>
     t.db.selectFrom('channel_identities').selectAll().where('channel', '=', channel).where('platform_user_id', '=', userId).executeTakeFirst();

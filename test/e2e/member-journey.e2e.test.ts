@@ -17,14 +17,13 @@ import {
   deskIntro,
   proofApprovedNotice,
   reviewSummary,
-  withCount,
-} from '../../src/dialogs/messages.vi';
-import { startApp, type AppProcess } from '../helpers/app-process';
+  withCount } from '../../src/dialogs/messages.vi';
+import type { AppProcess } from '../helpers/app-process';
+import { runAppForFile } from '../helpers/e2e-app';
 import { aWave } from '../helpers/builders';
-import { botMessages, closeHttp, simSend, threadOf, until, userIds, waitForBotMessages, type Channel, type SimAction } from '../helpers/e2e';
+import { botMessages, simSend, threadOf, until, userIds, waitForBotMessages, type Channel, type SimAction } from '../helpers/e2e';
 import { SEED_UNITS_CSV, branchIdOf } from '../helpers/onboarding-seed';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import type { TestDatabase } from '../helpers/test-database';
 
 /**
  * Issue 4's journeys as a member and a cadre live them, through the whole running app and only
@@ -55,8 +54,7 @@ const JOURNEYS = {
     link: 'https://m.facebook.com/story.php?story_fbid=pfbid02ZsJ8c3kKqXv7wR4Lm1&id=100012345678901&mibextid=Nif5oz&fbclid=IwAR0xYz',
     canonical: 'https://www.facebook.com/permalink.php?story_fbid=pfbid02ZsJ8c3kKqXv7wR4Lm1&id=100012345678901',
     platform: 'facebook',
-    sample: 1,
-  },
+    sample: 1 },
   messenger: {
     branchCode: 'an-lac',
     branchName: 'Đoàn phường An Lạc',
@@ -68,9 +66,7 @@ const JOURNEYS = {
     link: 'https://www.tiktok.com/@doananlac/video/7312345678901234567?is_from_webapp=1&sender_device=pc&utm_source=zalo&_r=1',
     canonical: 'https://www.tiktok.com/@doananlac/video/7312345678901234567',
     platform: 'tiktok',
-    sample: 2,
-  },
-} as const satisfies Record<Channel, { cadreChannel: Channel } & Record<string, unknown>>;
+    sample: 2 } } as const satisfies Record<Channel, { cadreChannel: Channel } & Record<string, unknown>>;
 
 const rosterCsv = (): string =>
   [
@@ -177,34 +173,19 @@ class Person {
   }
 }
 
+/** What staff do before launch: the unit tree and the roster through their own importers, and one wave open now, owned by the district. */
+async function seedJourney(t: TestDatabase): Promise<void> {
+  const units = await importUnitsFile(t.db, { name: 'units.csv', content: Buffer.from(SEED_UNITS_CSV) }, { skipInvalid: false });
+  const roster = await importMembersFile(t.db, { name: 'members.csv', content: Buffer.from(rosterCsv()) }, { skipInvalid: false });
+  for (const report of [units, roster]) if (!report.imported || report.invalid.length > 0) throw new Error(`seed import problems: ${JSON.stringify(report.invalid)}`);
+  const district = await t.db.selectFrom('units').select('id').where('level', '=', 'district').executeTakeFirstOrThrow();
+  await aWave(t.db, { ownerUnitId: district.id, title: WAVE_TITLE, startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 10 * 86_400_000) });
+}
+
 describe('a member\'s and a cadre\'s journeys, end to end through signed webhooks', () => {
   let t: TestDatabase;
   let app: AppProcess;
-  const prefix = uniqueQueuePrefix();
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    // What staff do before launch: the unit tree and the roster, through their own importers.
-    const units = await importUnitsFile(t.db, { name: 'units.csv', content: Buffer.from(SEED_UNITS_CSV) }, { skipInvalid: false });
-    const roster = await importMembersFile(t.db, { name: 'members.csv', content: Buffer.from(rosterCsv()) }, { skipInvalid: false });
-    for (const report of [units, roster]) if (!report.imported || report.invalid.length > 0) throw new Error(`seed import problems: ${JSON.stringify(report.invalid)}`);
-    // One wave, open now, owned by the district.
-    const district = await t.db.selectFrom('units').select('id').where('level', '=', 'district').executeTakeFirstOrThrow();
-    await aWave(t.db, { ownerUnitId: district.id, title: WAVE_TITLE, startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 10 * 86_400_000) });
-    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await closeHttp();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
-
-  afterEach(() => {
-    const problems = app.problems().filter((l) => l.level !== 'warn' || !String(l.msg).startsWith('SESSION_SECRET'));
-    if (problems.length > 0) console.log('app warnings/errors:\n', problems.map((l) => JSON.stringify(l).slice(0, 500)).join('\n'));
-  });
+  runAppForFile((running) => ({ t, app } = running), { seed: seedJourney, reportProblems: true });
 
   /** Follow / first message, consent, name, branch typed without diacritics, role, phone shared: verified by the roster. */
   async function register(p: Person, typedBranch: string, branchName: string, role: keyof typeof ONBOARDING.roles): Promise<void> {

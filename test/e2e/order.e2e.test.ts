@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { startApp, type AppProcess } from '../helpers/app-process';
+import type { AppProcess } from '../helpers/app-process';
+import { runAppForFile } from '../helpers/e2e-app';
 import {
   botMessages,
-  closeHttp,
   deliveriesOf,
   eventsInProcessingOrder,
   labelOf,
@@ -13,8 +13,7 @@ import {
   threadOf,
   until,
 } from '../helpers/e2e';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import type { TestDatabase } from '../helpers/test-database';
 
 /**
  * ORDER UNDER LOAD (issue 3, item 7): 100 conversations (50 Messenger, 50 Zalo) × 20 messages
@@ -34,19 +33,7 @@ const { script: SCRIPT, expected: EXPECTED } = menuScript(MESSAGES);
 describe('order under load, through the running app', () => {
   let t: TestDatabase;
   let app: AppProcess;
-  const prefix = uniqueQueuePrefix();
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    app = await startApp({ databaseUrl: t.url, queuePrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await closeHttp();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
+  runAppForFile((running) => ({ t, app } = running));
 
   it("When 100 conversations × 20 messages are sent concurrently, then every conversation gets every reply, in order, none doubled, and its events are processed in the platform's order", async () => {
     const conversations = scriptedConversations(CONVERSATIONS_PER_CHANNEL);

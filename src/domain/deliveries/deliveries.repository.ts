@@ -66,6 +66,40 @@ export interface ClaimedDelivery {
   readonly unreachableReason: string | null;
 }
 
+/** A claimed row as the claim statements return it (deliveries joined to their identity). */
+export interface ClaimedRow {
+  readonly id: number | string;
+  readonly identity_id: string;
+  readonly purpose: DeliveryPurpose;
+  readonly payload: unknown;
+  readonly send_mode: string | null;
+  readonly attempts: number;
+  readonly platform_message_id: string | null;
+  /** A Date from a column, a string from JSON built in SQL. */
+  readonly expires_at: Date | string | null;
+  readonly channel: ChannelId;
+  readonly platform_user_id: string;
+  readonly reachability: Reachability;
+  readonly unreachable_reason: string | null;
+}
+
+export function claimedDeliveryOf(row: ClaimedRow): ClaimedDelivery {
+  return {
+    id: Number(row.id),
+    identityId: row.identity_id,
+    purpose: row.purpose,
+    message: row.payload as OutboundMessage,
+    sendMode: row.send_mode,
+    attempts: row.attempts,
+    sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    channel: row.channel,
+    platformUserId: row.platform_user_id,
+    reachability: row.reachability,
+    unreachableReason: row.unreachable_reason,
+  };
+}
+
 /** Where a delivery's job goes. */
 export interface DeliveryRoute {
   readonly id: number;
@@ -239,20 +273,7 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
   }
   return {
     kind: 'claimed',
-    delivery: {
-      id: row.id,
-      identityId: row.identity_id,
-      purpose: row.purpose,
-      message: row.payload as OutboundMessage,
-      sendMode: row.send_mode,
-      attempts: row.attempts,
-      sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
-      expiresAt: row.expires_at,
-      channel: row.channel,
-      platformUserId: row.platform_user_id,
-      reachability: row.reachability,
-      unreachableReason: row.unreachable_reason,
-    },
+    delivery: claimedDeliveryOf(row),
   };
 }
 

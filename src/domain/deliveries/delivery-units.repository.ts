@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
-import type { ChannelId, DeliveryPurpose } from '../../db/types';
-import type { OutboundMessage } from '../shared/outbound-message';
-import { UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimResult, type Reachability } from './deliveries.repository';
+import { claimedDeliveryOf, UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimedRow, type ClaimResult } from './deliveries.repository';
 
 /**
  * SQL for units of deliveries: a turn's replies to one member, sent in order by one outbound job
@@ -22,21 +20,7 @@ import { UNKNOWN_OUTCOME, type ClaimedDelivery, type ClaimResult, type Reachabil
 export async function claimUnits(db: Db, units: readonly (readonly number[])[]): Promise<ClaimedDelivery[][]> {
   const ids = units.flatMap((u) => u);
   const unitNos = units.flatMap((u, n) => u.map(() => n));
-  const { rows } = await sql<{
-    u: number;
-    id: number;
-    identity_id: string;
-    purpose: DeliveryPurpose;
-    payload: OutboundMessage;
-    send_mode: string | null;
-    attempts: number;
-    platform_message_id: string | null;
-    expires_at: Date | null;
-    channel: ChannelId;
-    platform_user_id: string;
-    reachability: Reachability;
-    unreachable_reason: string | null;
-  }>`
+  const { rows } = await sql<ClaimedRow & { u: number }>`
     with v as (select * from unnest(${ids}::bigint[], ${unitNos}::int[]) as v(id, u))
     update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
     from channel_identities i, v
@@ -54,20 +38,7 @@ export async function claimUnits(db: Db, units: readonly (readonly number[])[]):
               i.channel, i.platform_user_id, i.reachability, i.unreachable_reason`.execute(db);
   const claimed: ClaimedDelivery[][] = units.map(() => []);
   for (const row of rows) {
-    claimed[row.u]!.push({
-      id: Number(row.id),
-      identityId: row.identity_id,
-      purpose: row.purpose,
-      message: row.payload,
-      sendMode: row.send_mode,
-      attempts: row.attempts,
-      sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
-      expiresAt: row.expires_at,
-      channel: row.channel,
-      platformUserId: row.platform_user_id,
-      reachability: row.reachability,
-      unreachableReason: row.unreachable_reason,
-    });
+    claimed[row.u]!.push(claimedDeliveryOf(row));
   }
   for (const list of claimed) list.sort((a, b) => a.id - b.id);
   return claimed;
@@ -158,20 +129,6 @@ export interface AfterSent {
   readonly wake: readonly number[];
 }
 
-interface ClaimedJson {
-  id: number;
-  identity_id: string;
-  purpose: DeliveryPurpose;
-  payload: OutboundMessage;
-  send_mode: string | null;
-  attempts: number;
-  platform_message_id: string | null;
-  expires_at: string | null;
-  channel: ChannelId;
-  platform_user_id: string;
-  reachability: Reachability;
-  unreachable_reason: string | null;
-}
 
 /**
  * For rows of units just sent, in one statement: records each 'sent' (recordSentMany's rule),
@@ -182,7 +139,7 @@ export async function recordSentAndClaimNext(db: Db, items: readonly SentInUnit[
   if (items.length === 0) return [];
   const unitIds = items.flatMap((x) => x.unit);
   const unitNos = items.flatMap((x, n) => x.unit.map(() => n));
-  const { rows } = await sql<{ k: 'rec' | 'claim' | 'wake'; u: number | null; id: number; row: ClaimedJson | null }>`
+  const { rows } = await sql<{ k: 'rec' | 'claim' | 'wake'; u: number | null; id: number; row: ClaimedRow | null }>`
     with v as (
       select * from unnest(${items.map((x) => x.id)}::bigint[], ${items.map((x) => (x.messageIds.length > 0 ? x.messageIds.join(',') : null))}::text[], ${items.map((_, n) => n)}::int[]) as v(id, mids, u)
     ), w as (
@@ -229,21 +186,7 @@ export async function recordSentAndClaimNext(db: Db, items: readonly SentInUnit[
     if (r.k === 'rec') slot.recorded = true;
     else if (r.k === 'wake') slot.wake.push(Number(r.id));
     else if (r.row) {
-      const row = r.row;
-      slot.claimed = {
-        id: Number(row.id),
-        identityId: row.identity_id,
-        purpose: row.purpose,
-        message: row.payload,
-        sendMode: row.send_mode,
-        attempts: row.attempts,
-        sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
-        expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
-        channel: row.channel,
-        platformUserId: row.platform_user_id,
-        reachability: row.reachability,
-        unreachableReason: row.unreachable_reason,
-      };
+      slot.claimed = claimedDeliveryOf(r.row);
     }
   }
   return out;

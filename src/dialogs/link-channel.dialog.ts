@@ -86,10 +86,13 @@ export class LinkChannelDialog extends ComponentDialog {
   }
 }
 
-/** "mã 123456" typed at any point redeems the code, whatever dialog runs. */
+/**
+ * "mã 123456" typed at any point redeems the code, whatever dialog runs; so does a bare 6-digit
+ * number from someone not registered on this channel (no question of ours has such an answer).
+ */
 export function linkCodeInterceptor(deps: DialogDeps): (context: TurnContext) => Promise<boolean> {
   return async (context) => {
-    const code = codeIn(String(context.activity.text ?? ''), false);
+    const code = codeIn(String(context.activity.text ?? ''), turnPerson(context).memberId === null);
     if (!code) return false;
     await redeem(context, deps, code);
     return true;

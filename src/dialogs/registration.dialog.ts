@@ -80,8 +80,10 @@ export class RegistrationDialog extends ComponentDialog {
       phone: step.result as string,
       branch: branch.kind === 'branch' ? { kind: 'branch', branchId: branch.branchId } : { kind: 'unmatched', note: branch.note },
     });
-    updateTurnPerson(step.context, { memberId: outcome.memberId });
-    forgetCurrentMember(step.context);
+    if (outcome.kind !== 'registeredElsewhere') {
+      updateTurnPerson(step.context, { memberId: outcome.memberId });
+      forgetCurrentMember(step.context);
+    }
     await step.context.sendActivity(outcomeText(outcome, fullName));
     return step.endDialog(outcome.kind);
   }
@@ -99,6 +101,8 @@ function outcomeText(outcome: RegistrationOutcome, fullName: string): string {
       return ONBOARDING.phoneTaken(fullName);
     case 'alreadyRegistered':
       return ONBOARDING.alreadyRegistered;
+    case 'registeredElsewhere':
+      return ONBOARDING.registeredElsewhere;
   }
 }
 

@@ -1,6 +1,6 @@
 import { findMemberById } from '../../src/domain/members/members.repository';
 import { countMembers, registrationNotesOf } from '../../src/domain/members/registration.repository';
-import { MENU, ONBOARDING, TEXT } from '../../src/dialogs/messages.vi';
+import { LINKING, MENU, ONBOARDING, TEXT } from '../../src/dialogs/messages.vi';
 import { branchIdOf, ROSTER, seedOnboardingDistrict } from '../helpers/onboarding-seed';
 import { createTranscriptWorld, type Seen, type TranscriptUser, type TranscriptWorld } from '../helpers/transcript';
 
@@ -214,5 +214,39 @@ describe.each(['zalo', 'messenger'] as const)('registration on %s', (channel) =>
     for (const s of user.seen) expect(s.text).not.toMatch(/<script>|drop table/i);
     expect(await countMembers(world.db)).toBe(before + 1);
     expect((await registrationNotesOf(world.db, (await user.memberId())!))?.unmatchedBranchNote).toBe(sql);
+  });
+});
+
+describe('one person registering on a second channel', () => {
+  test('When someone registered on Zalo registers on Messenger with the same phone, then nothing is stored twice: they are told to link, and the code from Zalo typed bare on Messenger links them', async () => {
+    const phone = freshPhone();
+    const onZalo = world.user('zalo');
+    await onZalo.follow();
+    await onZalo.pick(ONBOARDING.consentYes.title);
+    await onZalo.say('Trần Thu Trang');
+    await onZalo.say('an lac');
+    await onZalo.pick(ONBOARDING.roles.member.title);
+    await onZalo.say(phone);
+    const memberId = await onZalo.memberId();
+    expect(memberId).not.toBeNull();
+
+    const onMessenger = world.user('messenger');
+    await onMessenger.follow();
+    await onMessenger.pick(ONBOARDING.consentYes.title);
+    await onMessenger.say('Trần Thu Trang');
+    await onMessenger.say('an lac');
+    await onMessenger.pick(ONBOARDING.roles.member.title);
+    await onMessenger.say(phone);
+    expect(onMessenger.lastText()).toContain(ONBOARDING.registeredElsewhere);
+    expect(await onMessenger.memberId()).toBeNull();
+
+    await onZalo.say('liên kết');
+    const code = /\b(\d{6})\b/.exec(onZalo.lastText())?.[1];
+    expect(code).toBeDefined();
+    await onMessenger.say(code!);
+    expect(onMessenger.lastText()).toContain(LINKING.linked);
+    expect(await onMessenger.memberId()).toBe(memberId);
+    const withPhone = await world.db.selectFrom('members').select('id').where('phone', '=', `+84${phone.slice(1)}`).execute();
+    expect(withPhone).toEqual([{ id: memberId }]);
   });
 });

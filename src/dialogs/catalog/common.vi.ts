@@ -15,7 +15,8 @@ export const TEXT = {
     '• “trợ giúp”: xem lại hướng dẫn này\n' +
     '• “dữ liệu của tôi”: xem Đoàn đang lưu gì về bạn\n' +
     '• “gặp cán bộ”: nhắn trực tiếp với cán bộ Đoàn\n' +
-    '• “dừng nhận tin”: ngừng nhận mọi tin định kỳ',
+    '• “dừng nhận tin”: ngừng nhận mọi tin định kỳ\n' +
+    '• “liên kết”: dùng chung một đăng ký trên cả Zalo và Messenger',
   helpMessengerMenu: 'Bạn cũng mở được menu ở góc dưới khung chat.',
   /** The menu's prompt when a message was not understood: one short message, with the menu's choices. */
   notUnderstood: 'Mình chưa hiểu ý bạn. Bạn chọn một mục bên dưới, hoặc nhắn “trợ giúp” để xem mình giúp được gì nhé.',

@@ -84,6 +84,11 @@ export const ONBOARDING = {
     `Cảm ơn bạn ${givenName(fullName)}! Đăng ký của bạn đang chờ cán bộ Đoàn của ${branch} xác minh.\nTrong lúc chờ, bạn vẫn xem được các đợt hoạt động của Đoàn.`,
   pendingWithoutBranch: (fullName: string) =>
     `Cảm ơn bạn ${givenName(fullName)}! Cán bộ Quận Đoàn sẽ xếp bạn vào đúng đơn vị rồi xác minh đăng ký.\nTrong lúc chờ, bạn vẫn xem được các đợt hoạt động của Đoàn.`,
+  registeredElsewhere:
+    'Số điện thoại này đã được đăng ký trên một kênh chat khác của Đoàn (Zalo hoặc Messenger). Nếu đó là bạn, bạn không cần đăng ký lại:\n' +
+    '1. Trên kênh đã đăng ký, nhắn “liên kết” để nhận mã 6 số.\n' +
+    '2. Nhắn mã đó vào đây (ví dụ: 123456).\n' +
+    'Nếu không phải số của bạn, bạn nhắn “gặp cán bộ” nhé.',
   phoneTaken: (fullName: string) =>
     `Cảm ơn bạn ${givenName(fullName)}! Số điện thoại này đã được đăng ký cho một thành viên khác, nên mình chưa ghép được.\n` +
     'Mình đã ghi chú để cán bộ Đoàn kiểm tra và xác minh giúp bạn. Nếu cần, bạn nhắn “gặp cán bộ”.',

@@ -75,6 +75,8 @@ export type RegistrationOutcome =
     }
   | { readonly kind: 'pending'; readonly memberId: string; readonly branchName: string | null }
   | { readonly kind: 'phoneTaken'; readonly memberId: string; readonly branchName: string | null }
+  /** The phone's member already chats on another channel: most likely the same person, who links with a code instead. Nothing is stored. */
+  | { readonly kind: 'registeredElsewhere' }
   | { readonly kind: 'alreadyRegistered'; readonly memberId: string };
 
 /** Whether the person may take over the roster row holding their phone. */
@@ -109,6 +111,8 @@ export async function registerFromChat(db: Db | Tx, input: ChatRegistration): Pr
     await link(holder.id);
     return { kind: 'verifiedByRoster', memberId: holder.id, branchName: name, rosterRole: holder.role === input.role ? null : holder.role };
   }
+  // Registering again on a second channel would count one person twice: the person links the channels instead (linking/).
+  if (holder && holder.linkedIdentities > 0 && holder.status !== 'erased') return { kind: 'registeredElsewhere' };
   const fields = { fullName: input.fullName, role: input.role, branchId, unmatchedBranchNote: unmatchedNote };
   if (!holder) {
     const memberId = await insertChatMember(db, { ...fields, phone: input.phone, registrationNote: null });

@@ -27,8 +27,10 @@ async function identity(channel: 'zalo' | 'messenger' = 'zalo'): Promise<string>
   return row.id;
 }
 const linkedMember = async (identityId: string) => (await db.selectFrom('channel_identities').select('member_id').where('id', '=', identityId).executeTakeFirstOrThrow()).member_id;
-const register = (input: Partial<ChatRegistration> & { identityId: string }) =>
-  db.transaction().execute((tx) => registerFromChat(tx, { fullName: 'Nguyễn Văn Test', role: 'member', phone: '+84901000001', branch: { kind: 'branch', branchId: anLac }, ...input }));
+const register = async (input: Partial<ChatRegistration> & { identityId: string }) => {
+  const outcome = await db.transaction().execute((tx) => registerFromChat(tx, { fullName: 'Nguyễn Văn Test', role: 'member', phone: '+84901000001', branch: { kind: 'branch', branchId: anLac }, ...input }));
+  return { ...outcome, memberId: 'memberId' in outcome ? outcome.memberId : '' };
+};
 
 describe('registerFromChat', () => {
   test('When the phone is on the roster of the chosen branch, then the identity takes that member, verified by the roster, with its consents', async () => {
@@ -42,12 +44,11 @@ describe('registerFromChat', () => {
     expect(await db.selectFrom('consents').select('member_id').where('identity_id', '=', id).execute()).toEqual([{ member_id: outcome.memberId }]);
   });
 
-  test('When a second identity gives the same roster phone, then it does not take the member over: pending, no phone, a note', async () => {
+  test('When a second identity gives a roster phone someone already chats with, then it takes nothing over and stores nothing: the person is sent to link the channels', async () => {
     const id = await identity('messenger');
     const outcome = await register({ identityId: id, phone: ROSTER.bhhA.e164, branch: { kind: 'branch', branchId: bhhA } });
-    expect(outcome.kind).toBe('phoneTaken');
-    expect(await findMemberById(db, outcome.memberId)).toMatchObject({ phone: null, status: 'pending', source: 'chat', branchId: bhhA });
-    expect((await registrationNotesOf(db, outcome.memberId))?.registrationNote).toContain('cùng đơn vị');
+    expect(outcome.kind).toBe('registeredElsewhere');
+    expect(await linkedMember(id)).toBeNull();
   });
 
   test('When the roster phone is given with "không thấy đơn vị", then nothing is merged either', async () => {
@@ -57,13 +58,13 @@ describe('registerFromChat', () => {
     expect(await registrationNotesOf(db, outcome.memberId)).toEqual({ unmatchedBranchNote: 'KP 4', registrationNote: expect.stringContaining(ROSTER.anLac.branch) });
   });
 
-  test('When nobody has the phone, then a pending chat member is created and linked; a second registration of that phone is not merged', async () => {
+  test('When nobody has the phone, then a pending chat member is created and linked; a second registration of that phone is not merged (it is sent to link the channels)', async () => {
     const first = await identity();
     const outcome = await register({ identityId: first, phone: '+84901000002' });
     expect(outcome).toMatchObject({ kind: 'pending', branchName: 'Đoàn phường An Lạc' });
     expect(await findMemberById(db, outcome.memberId)).toMatchObject({ phone: '+84901000002', status: 'pending', source: 'chat', verifiedAt: null });
     const second = await register({ identityId: await identity(), phone: '+84901000002' });
-    expect(second.kind).toBe('phoneTaken');
+    expect(second.kind).toBe('registeredElsewhere');
   });
 
   test('When the identity is already a member, then nothing changes', async () => {

@@ -12,5 +12,5 @@ import { runScript } from '../src/main/cli';
 runScript('seed-demo', async ({ config, db, args }) => {
   if (args.length > 0) throw new AppError('VALIDATION_FAILED', `Lệnh này không nhận tham số / no arguments: ${args.join(' ')}\nCách dùng / usage: npm run seed:demo`);
   const result = await seedDemo(db, { now: new Date(), timeZone: config.timezone });
-  process.stdout.write(describeDemoSeed(result, describeSeedResult));
+  process.stdout.write(describeDemoSeed(result, describeSeedResult, `${config.publicBaseUrl}/simulator`));
 });

@@ -98,20 +98,20 @@ export async function seedDemo(db: Db, options: { now: Date; timeZone: string })
 }
 
 /** What was seeded and how to try it, in Vietnamese first (the staff's language), for the terminal. */
-export function describeDemoSeed(result: DemoSeedResult, describePlan: (plan: ExampleSeedResult) => string): string {
+export function describeDemoSeed(result: DemoSeedResult, describePlan: (plan: ExampleSeedResult) => string, simulatorUrl: string): string {
   const day = (d: LocalDay) => `${d.day}/${d.month}/${d.year}`;
   const phone = (p: string) => `0${p.slice(3)}`;
   return [
     describePlan(result.plan).trimEnd(),
     '',
-    `Dữ liệu dùng thử (mẫu) — chi đoàn: Đoàn phường Bình Hưng Hòa A`,
+    `Dữ liệu dùng thử (mẫu) — đơn vị: Đoàn phường Bình Hưng Hòa A`,
     `  Đợt đang mở: ${result.wave.title}, ${day(result.wave.firstDay)}–${day(result.wave.lastDay)} (${result.wave.created ? 'tạo mới' : 'đã có'})`,
     `  Danh sách đoàn viên mẫu: ${result.peopleCreated} người tạo mới; nhiệm vụ CTV: ${result.taskCreated ? 'tạo mới' : 'đã có'}`,
     ...DEMO_PEOPLE.map((p) => `    ${p.fullName.padEnd(22)} ${phone(p.phone)}  ${p.role === 'cadre' ? 'cán bộ Đoàn' : p.role === 'member' ? 'đoàn viên' : 'thanh niên'}${p.isCollaborator ? ', cộng tác viên' : ''}`),
     '',
-    'Thử ở http://localhost:3000/simulator: nhắn "xin chào", đồng ý, đăng ký với chi đoàn "binh hung hoa a" và một số điện thoại ở trên',
+    `Thử ở ${simulatorUrl}: nhắn "xin chào", đồng ý, đăng ký với đơn vị "binh hung hoa a" và một số điện thoại ở trên`,
     '(số có trong danh sách được xác thực ngay); cán bộ mẫu gõ "#canbo" để duyệt minh chứng.',
-    'Try it at /simulator: say hello, agree, register with branch "binh hung hoa a" and one of the phones above (verified at once',
+    `Try it at ${simulatorUrl}: say hello, agree, register with branch "binh hung hoa a" and one of the phones above (verified at once`,
     'by the roster); the sample cadre types "#canbo" to review proofs.',
     '',
   ].join('\n');

@@ -52,6 +52,7 @@ describe('the demo seed (npm run seed:demo)', () => {
     const run = await runScriptProcess('seed-demo', [], { DATABASE_URL: world.database.url, APP_TIMEZONE: TZ });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Dữ liệu dùng thử (mẫu)');
+    expect(run.stdout).toContain('http://localhost:3000/simulator');
     expect(run.stdout).toContain('0901000001');
     expect(run.stdout).toContain('#canbo');
   });

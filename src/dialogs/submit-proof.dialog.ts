@@ -10,6 +10,7 @@ import { findWave, isWaveOpenAt, listOpenWaves } from '../domain/waves/waves.rep
 import { currentMember } from './current-member';
 import type { DialogDeps } from './dialog-deps';
 import { DIALOG } from './dialog-ids';
+import { handOff } from './hand-off';
 import { MAX_WAVE_CHOICES } from './join-wave.dialog';
 import { PLATFORM_NAME, PROOF_TEXT, WAVES_TEXT, platformList } from './messages.vi';
 import { VxChoicePrompt } from './prompts';
@@ -100,7 +101,8 @@ export class SubmitProofDialog extends ComponentDialog {
     const said = String(step.context.activity.value ?? step.context.activity.text ?? '');
     if (recognizeChoice(said, DONE_CHOICES)) {
       await step.context.sendActivity(PROOF_TEXT.done);
-      return step.endDialog();
+      // The menu follows: on Zalo nothing else would say what to type next.
+      return handOff(step, DIALOG.mainMenu);
     }
     const items = proofItemsOf(step.context);
     if (items.length === 0) {

@@ -76,7 +76,7 @@ export const ONBOARDING = {
   phoneRetry: 'Bạn gửi lại số di động giúp mình nhé, ví dụ: 0912345678.',
 
   verifiedByRoster: (fullName: string, branch: string) =>
-    `Cảm ơn bạn ${givenName(fullName)}! Bạn có trong danh sách đoàn viên của ${branch}, nên tài khoản đã được xác minh ngay. Chào mừng bạn đến với Vùng Xanh!`,
+    `Cảm ơn bạn ${givenName(fullName)}! Bạn có tên trong danh sách của ${branch}, nên tài khoản đã được xác minh ngay. Chào mừng bạn đến với Vùng Xanh!`,
   /** After verifiedByRoster, when the roster lists another role than the one picked. */
   rosterRoleDiffers: (rosterRoleTitle: string) =>
     `Theo danh sách của đơn vị, bạn là ${rosterRoleTitle.toLowerCase()}, nên mình ghi nhận theo danh sách. Nếu danh sách chưa đúng, bạn nhắn “gặp cán bộ” để cán bộ Đoàn điều chỉnh nhé.`,

@@ -1,3 +1,4 @@
+import { channelsOfMember } from '../domain/linking/linking.repository';
 import type { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnPerson, updateTurnPerson } from '../bot/turn-person';
@@ -66,6 +67,11 @@ export class LinkChannelDialog extends ComponentDialog {
     const member = await currentMember(step.context, this.deps.db);
     const options = step.options as LinkChannelOptions | undefined;
     if (member && member.status !== 'erased' && !options?.askCode) {
+      // Both channels already speak for this member: a code would have nowhere to go.
+      if ((await channelsOfMember(turnDb(this.deps.db), member.id)).length >= 2) {
+        await step.context.sendActivity(LINKING.alreadyBoth);
+        return step.endDialog();
+      }
       const { code } = await createLinkCode(turnDb(this.deps.db), member.id, this.deps.now());
       await step.context.sendActivity(LINKING.yourCode(code, LINK_CODE_MINUTES));
       return step.endDialog();

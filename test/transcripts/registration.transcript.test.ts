@@ -246,6 +246,9 @@ describe('one person registering on a second channel', () => {
     await onMessenger.say(code!);
     expect(onMessenger.lastText()).toContain(LINKING.linked);
     expect(await onMessenger.memberId()).toBe(memberId);
+    // Linked on both channels: asking again gets no code that would have nowhere to go.
+    await onMessenger.say('liên kết');
+    expect(onMessenger.lastText()).toBe(LINKING.alreadyBoth);
     const withPhone = await world.db.selectFrom('members').select('id').where('phone', '=', `+84${phone.slice(1)}`).execute();
     expect(withPhone).toEqual([{ id: memberId }]);
   });

@@ -107,7 +107,9 @@ export const LINKING = {
     'để lấy mã, rồi nhắn mã 6 số vào đây.\nBạn nhập mã 6 số nhé (nhắn “hủy” để thôi):',
   yourCode: (code: string, minutes: number) =>
     `Mã liên kết của bạn: ${code}\nMã dùng được một lần, trong ${minutes} phút. Trên kênh chat còn lại (Zalo hoặc Messenger), ` +
-    `bạn nhắn “liên kết” rồi nhập mã này. Đừng đưa mã cho người khác nhé.`,
+    `bạn nhắn mã này vào khung chat (ví dụ: ${code}). Đừng đưa mã cho người khác nhé.`,
+  /** "liên kết" from a member who already chats with us on both channels. */
+  alreadyBoth: 'Tài khoản của bạn đã được liên kết trên cả Zalo và Messenger rồi, bạn không cần làm gì thêm.',
   askCode: 'Bạn nhập mã liên kết 6 số nhé (nhắn “hủy” để thôi):',
   notACode: 'Mã liên kết gồm 6 chữ số, ví dụ 123456. Bạn nhập lại giúp mình nhé (nhắn “hủy” để thôi):',
   wrong: (left: number) => `Mã này không đúng hoặc đã hết hạn. Bạn còn ${left} lần thử. Bạn nhập lại nhé (nhắn “hủy” để thôi):`,

@@ -37,7 +37,7 @@ export const WAVES_TEXT = {
   noneAtAll: 'Hiện chưa có đợt hoạt động nào đang diễn ra. Khi Đoàn phát động đợt mới, mình sẽ báo để bạn cùng tham gia nhé.',
   assetsIntro: 'Khung hình, tài liệu của đợt (bấm để mở):',
   /** A button title: 20 characters at most (Messenger). */
-  assetButton: (index: number) => `Khung hình đợt ${index}`,
+  assetButton: (index: number) => (index === 1 ? 'Mở khung hình' : `Khung hình ${index}`),
   nextPrompt: 'Bạn muốn tham gia đợt nào không?',
   joinChoice: 'Tham gia đợt',
   proofChoice: 'Gửi minh chứng',

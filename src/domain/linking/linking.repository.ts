@@ -67,3 +67,9 @@ export async function identityMember(db: Db | Tx, identityId: string): Promise<s
   return row?.member_id ?? null;
 }
 
+
+/** The channels a member already chats on (one identity per channel once linked). */
+export async function channelsOfMember(db: Db | Tx, memberId: string): Promise<string[]> {
+  const rows = await db.selectFrom('channel_identities').select('channel').distinct().where('member_id', '=', memberId).execute();
+  return rows.map((r) => r.channel);
+}

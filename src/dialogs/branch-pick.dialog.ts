@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { MessageFactory } from 'botbuilder-core';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type Choice, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { hasWords, recognizeChoice } from '../bot/recognizer';
@@ -67,7 +68,7 @@ export class BranchPickDialog extends ComponentDialog {
     if (decision.kind === 'pick') return step.endDialog({ kind: 'branch', branchId: decision.candidate.unit.id, name: decision.candidate.unit.name } satisfies PickedBranch);
     const candidates: Choice[] =
       decision.kind === 'choose'
-        ? decision.candidates.map((c) => ({ value: `${BRANCH_VALUE}${c.unit.id}`, action: { type: 'imBack', title: branchShortName(c.unit.name), value: `${BRANCH_VALUE}${c.unit.id}` }, synonyms: [c.unit.name] }))
+        ? decision.candidates.map((c) => choice(`${BRANCH_VALUE}${c.unit.id}`, branchShortName(c.unit.name), [c.unit.name]))
         : [];
     const choices = [...candidates, choiceOf(ONBOARDING.branchNotListed), choiceOf(ONBOARDING.branchRetype)];
     offer(step).choices = choices;

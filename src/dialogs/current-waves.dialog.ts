@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnDb } from '../bot/turn-scope';
 import { isWaveOpenAt, listCurrentAndUpcomingWaves } from '../domain/waves/waves.repository';
@@ -55,8 +56,8 @@ export class CurrentWavesDialog extends ComponentDialog {
       prompt: WAVES_TEXT.nextPrompt,
       retryPrompt: WAVES_TEXT.pickWaveRetry,
       choices: [
-        { value: JOIN, action: { type: 'imBack', title: WAVES_TEXT.joinChoice, value: JOIN }, synonyms: [WAVES_TEXT.joinChoice, 'tham gia', 'tg'] },
-        { value: MENU, action: { type: 'imBack', title: WAVES_TEXT.menuChoice, value: MENU }, synonyms: [WAVES_TEXT.menuChoice, WAVES_TEXT.laterChoice] },
+        choice(JOIN, WAVES_TEXT.joinChoice, ['tham gia', 'tg']),
+        choice(MENU, WAVES_TEXT.menuChoice, [WAVES_TEXT.laterChoice]),
       ],
     });
   }

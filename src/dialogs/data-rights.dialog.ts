@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
@@ -38,8 +39,8 @@ export class DataRightsDialog extends ComponentDialog {
       prompt: DATA_RIGHTS.eraseExplain,
       retryPrompt: DATA_RIGHTS.eraseRetry,
       choices: [
-        { value: ERASE, action: { type: 'imBack', title: DATA_RIGHTS.eraseYes, value: ERASE }, synonyms: ['xoa', 'co', 'dong y'] },
-        { value: KEEP, action: { type: 'imBack', title: DATA_RIGHTS.eraseNo, value: KEEP }, synonyms: ['khong', 'thoi'] },
+        choice(ERASE, DATA_RIGHTS.eraseYes, ['xoa', 'co', 'dong y']),
+        choice(KEEP, DATA_RIGHTS.eraseNo, ['khong', 'thoi']),
       ],
     });
   }

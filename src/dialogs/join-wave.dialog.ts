@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnDb } from '../bot/turn-scope';
 import { joinWave } from '../domain/waves/participation.service';
@@ -70,8 +71,8 @@ export class JoinWaveDialog extends ComponentDialog {
       prompt: WAVES_TEXT.afterJoinPrompt,
       retryPrompt: WAVES_TEXT.pickWaveRetry,
       choices: [
-        { value: PROOF, action: { type: 'imBack', title: WAVES_TEXT.proofChoice, value: PROOF }, synonyms: [WAVES_TEXT.proofChoice, 'minh chung', 'mc'] },
-        { value: LATER, action: { type: 'imBack', title: WAVES_TEXT.laterChoice, value: LATER }, synonyms: [WAVES_TEXT.laterChoice, 'khong', 'thoi'] },
+        choice(PROOF, WAVES_TEXT.proofChoice, ['minh chung', 'mc']),
+        choice(LATER, WAVES_TEXT.laterChoice, ['khong', 'thoi']),
       ],
     });
   }

@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import {
   ComponentDialog,
   ListStyle,
@@ -30,7 +31,7 @@ export interface MainMenuOptions {
 export function menuChoices(entries: readonly MenuEntry[]): Choice[] {
   return entries.map((entry) => {
     const words = MENU[entry.key];
-    return { value: words.value, action: { type: 'imBack', title: words.title, value: words.value }, synonyms: [words.title, words.keyword, ...words.synonyms] };
+    return choice(words.value, words.title, [words.keyword, ...words.synonyms]);
   });
 }
 

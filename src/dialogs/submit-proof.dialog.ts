@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import type { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { InboundChannelData } from '../bot/activity-mapping';
@@ -22,7 +23,7 @@ const HASHTAG_PROMPT = 'submitProof.hashtag';
 const DONE = 'proof:done';
 const YES = 'proof:hashtag:yes';
 const NO = 'proof:hashtag:no';
-const DONE_CHOICES = [{ value: DONE, action: { type: 'imBack', title: WAVES_TEXT.doneChoice, value: DONE }, synonyms: [WAVES_TEXT.doneChoice, 'xong roi', 'het', 'thoi', 'done'] }];
+const DONE_CHOICES = [choice(DONE, WAVES_TEXT.doneChoice, ['xong roi', 'het', 'thoi', 'done'])];
 
 export interface SubmitProofOptions {
   readonly waveId?: string;
@@ -142,8 +143,8 @@ export class SubmitProofDialog extends ComponentDialog {
           prompt: PROOF_TEXT.askHashtag(outcome.hashtag),
           retryPrompt: PROOF_TEXT.hashtagRetry,
           choices: [
-            { value: YES, action: { type: 'imBack', title: PROOF_TEXT.hashtagYes, value: YES }, synonyms: [PROOF_TEXT.hashtagYes, 'co', 'roi', 'da gan', 'ok', 'yes'] },
-            { value: NO, action: { type: 'imBack', title: PROOF_TEXT.hashtagNo, value: NO }, synonyms: [PROOF_TEXT.hashtagNo, 'chua', 'khong', 'no'] },
+            choice(YES, PROOF_TEXT.hashtagYes, ['co', 'roi', 'da gan', 'ok', 'yes']),
+            choice(NO, PROOF_TEXT.hashtagNo, ['chua', 'khong', 'no']),
           ],
         });
       }

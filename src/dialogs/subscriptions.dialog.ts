@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { ComponentDialog, WaterfallDialog, type Choice, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
@@ -58,9 +59,9 @@ export class SubscriptionsDialog extends ComponentDialog {
     const states = await subscriptionStates(db, identityId);
     const lines = TOPICS.map((t) => subscriptionLine(SUBSCRIPTIONS.topicTitle[t], states[t]));
     const choices: Choice[] = [
-      ...TOPICS.map((t) => ({ value: topicValue(t), action: { type: 'imBack', title: SUBSCRIPTIONS.topicChoice[t], value: topicValue(t) }, synonyms: [SUBSCRIPTIONS.topicTitle[t]] })),
-      { value: STOP_ALL, action: { type: 'imBack', title: SUBSCRIPTIONS.stopAllChoice, value: STOP_ALL } },
-      { value: DONE, action: { type: 'imBack', title: SUBSCRIPTIONS.done, value: DONE } },
+      ...TOPICS.map((t) => choice(topicValue(t), SUBSCRIPTIONS.topicChoice[t], [SUBSCRIPTIONS.topicTitle[t]])),
+      choice(STOP_ALL, SUBSCRIPTIONS.stopAllChoice),
+      choice(DONE, SUBSCRIPTIONS.done),
     ];
     const text = [SUBSCRIPTIONS.intro, ...lines, SUBSCRIPTIONS.perChannelNote, SUBSCRIPTIONS.pickHint].join('\n');
     return step.prompt(PICK, { prompt: text, retryPrompt: SUBSCRIPTIONS.retry, choices });
@@ -89,8 +90,8 @@ export class SubscriptionsDialog extends ComponentDialog {
       prompt: SUBSCRIPTIONS.consent,
       retryPrompt: SUBSCRIPTIONS.consentRetry,
       choices: [
-        { value: AGREE, action: { type: 'imBack', title: SUBSCRIPTIONS.agree, value: AGREE }, synonyms: ['dong y', 'co', 'duoc'] },
-        { value: DECLINE, action: { type: 'imBack', title: SUBSCRIPTIONS.decline, value: DECLINE }, synonyms: ['khong', 'khong dong y'] },
+        choice(AGREE, SUBSCRIPTIONS.agree, ['dong y', 'co', 'duoc']),
+        choice(DECLINE, SUBSCRIPTIONS.decline, ['khong', 'khong dong y']),
       ],
     });
   }

@@ -1,3 +1,4 @@
+import { choice } from './choice-kit';
 import { ActivityTypes, CardFactory, type Activity } from 'botbuilder-core';
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { addDays, localDayOf } from '../domain/shared/time';
@@ -9,7 +10,7 @@ import { waveDates, type WaveCard } from './messages.vi';
 const WAVE_VALUE_PREFIX = 'wave:';
 
 export function waveChoices(waves: readonly WaveDetails[]): Choice[] {
-  return waves.map((w) => ({ value: `${WAVE_VALUE_PREFIX}${w.id}`, action: { type: 'imBack', title: w.title, value: `${WAVE_VALUE_PREFIX}${w.id}` }, synonyms: [w.title] }));
+  return waves.map((w) => choice(`${WAVE_VALUE_PREFIX}${w.id}`, w.title));
 }
 
 export function waveIdOfChoice(value: string): string | undefined {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../../db/database';
-import type { MemberRole } from '../../db/types';
+import type { Database, MemberRole } from '../../db/types';
 
 /** A registration waiting for a cadre of its branch. */
 export interface PendingRegistration {
@@ -33,16 +33,17 @@ export async function nextPendingRegistration(db: Db | Tx, branchId: string, ski
   return row && { memberId: row.id, fullName: row.full_name ?? '', role: row.role, phone: row.phone, registeredAt: row.created_at };
 }
 
+/** A registration still in the branch's queue: pending, not declined, named, of this branch. */
+function stillWaitingInBranch(eb: ExpressionBuilder<Database, 'members'>, branchId: string, memberId: string) {
+  return eb.and([eb('id', '=', memberId), eb('status', '=', 'pending'), eb('registration_declined_at', 'is', null), eb('branch_id', '=', branchId), eb('full_name', 'is not', null)]);
+}
+
 /** Verifies a registration still waiting in the branch; false when someone (a cadre, the roster) got there first. */
 export async function verifyPendingRegistration(db: Db | Tx, branchId: string, memberId: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('members')
     .set({ status: 'verified', verified_by: 'cadre', verified_at: at, updated_at: at })
-    .where('id', '=', memberId)
-    .where('status', '=', 'pending')
-    .where('registration_declined_at', 'is', null)
-    .where('branch_id', '=', branchId)
-    .where('full_name', 'is not', null)
+    .where((eb) => stillWaitingInBranch(eb, branchId, memberId))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -52,11 +53,7 @@ export async function declinePendingRegistration(db: Db | Tx, branchId: string, 
   const result = await db
     .updateTable('members')
     .set({ registration_declined_at: at, registration_declined_by_member_id: cadreId, updated_at: at })
-    .where('id', '=', memberId)
-    .where('status', '=', 'pending')
-    .where('registration_declined_at', 'is', null)
-    .where('branch_id', '=', branchId)
-    .where('full_name', 'is not', null)
+    .where((eb) => stillWaitingInBranch(eb, branchId, memberId))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

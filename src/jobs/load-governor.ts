@@ -36,10 +36,16 @@ export function startLoadGovernor(workers: readonly Worker[], options: LoadGover
   delay.enable();
   let throttled = false;
   let lastInfoAt = 0;
+  // The first interval measures the rest of start-up (building the bot, setting profiles), not load.
+  let warmingUp = true;
 
   const timer = setInterval(() => {
     const lagMs = delay.percentile(99) / 1e6;
     delay.reset();
+    if (warmingUp) {
+      warmingUp = false;
+      return;
+    }
     let below = true;
     for (const [worker, max] of configured) {
       if (lagMs > highMs) worker.concurrency = Math.max(floors.get(worker) ?? 1, Math.floor(worker.concurrency / 2));

@@ -5,6 +5,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
@@ -85,7 +86,9 @@ export async function runLoadProcess<R>(script: string, config: unknown, logFile
 /** Starts `node <script>` as its own process (not forked: no IPC), output appended to `logFile`. */
 export function spawnNode(script: string, env: NodeJS.ProcessEnv, logFile: string, cwd: string): ChildProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', fd, fd] });
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the app's processes only.
+  const appArgs = script.includes(`${sep}src${sep}main${sep}`) ? (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...appArgs, script], { cwd, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   started.add(child);
   return child;

@@ -12,6 +12,8 @@ export type MemberRole = 'cadre' | 'member' | 'youth';
 export type MemberStatus = 'pending' | 'verified' | 'left' | 'erased';
 export type MemberSource = 'roster' | 'chat' | 'admin';
 export type ChannelId = 'zalo' | 'messenger' | 'simulator';
+/** The channels members write on (the simulator stands in for one of them). */
+export type PlatformChannelId = Exclude<ChannelId, 'simulator'>;
 export type FollowState = 'following' | 'unfollowed' | 'unknown';
 export type ConsentPurpose = 'registration' | 'proofImages' | 'subscriptions';
 export type StaffRole = 'districtAdmin' | 'districtStaff' | 'branchCadre';

@@ -8,6 +8,8 @@ import {
   OUTBOX_RELAY_JOB_NAME,
   PROOF_IMAGE_SWEEP_EVERY_MS,
   PROOF_IMAGE_SWEEP_JOB_NAME,
+  BROADCAST_JOB_NAMES,
+  BROADCAST_SWEEP_EVERY_MS,
   type Queues,
 } from './queues';
 
@@ -18,6 +20,8 @@ export const HOUSEKEEPING_PATTERN = '30 3 * * *';
 export const OUTBOX_RELAY_SCHEDULER_ID = 'outbox-relay';
 /** Every minute: proof images whose download job was lost get it back. */
 export const PROOF_IMAGE_SWEEP_SCHEDULER_ID = 'proof-images-sweep';
+/** Every minute: an unfinished broadcast without its job (fan-out or completion check) gets it back. */
+export const BROADCAST_SWEEP_SCHEDULER_ID = 'broadcasts-sweep';
 
 /**
  * Declares every recurring job. Run once at worker start: upserting is idempotent, and it always
@@ -45,6 +49,12 @@ export async function ensureSchedulers(queues: Queues, timezone: string): Promis
     { name: PROOF_IMAGE_SWEEP_JOB_NAME, data: {}, opts: { ...JOB_OPTIONS['proof-images'], attempts: 1 } },
   );
   await removeUndeclared(queues.proofImages, [PROOF_IMAGE_SWEEP_SCHEDULER_ID]);
+  await queues.broadcasts.upsertJobScheduler(
+    BROADCAST_SWEEP_SCHEDULER_ID,
+    { every: BROADCAST_SWEEP_EVERY_MS },
+    { name: BROADCAST_JOB_NAMES.sweep, data: {}, opts: { ...JOB_OPTIONS.broadcasts, attempts: 1 } },
+  );
+  await removeUndeclared(queues.broadcasts, [BROADCAST_SWEEP_SCHEDULER_ID]);
 }
 
 async function removeUndeclared(queue: Queue, declared: readonly string[]): Promise<void> {

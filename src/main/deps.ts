@@ -4,6 +4,7 @@ import type { Config, Role } from '../config/config';
 import { createDb, type Db } from '../db/database';
 import type { MountedRouter } from '../http/app';
 import type { WebhookIntake } from '../bot/inbound-intake';
+import { createApiRouter, API_BASE_PATH } from '../http/api/api-router';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
@@ -86,6 +87,8 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
+    // The broadcasts service (issue 5 §4) is wired here when it lands; until then those routes answer 503.
+    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: undefined }) },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
     {
       path: '/',

@@ -31,6 +31,8 @@ export const createWaveBody = z
     status: z.enum(['draft', 'open']).optional().meta({ description: 'Mặc định open; đợt do branchCadre tạo luôn là draft chờ Quận Đoàn duyệt.' }),
   })
   .superRefine((body, ctx) => {
+    // zod runs this even when a field already failed (its value then is not a Date): judge only whole times.
+    if (!(body.startsAt instanceof Date) || !(body.endsAt instanceof Date)) return;
     if (body.endsAt.getTime() <= body.startsAt.getTime()) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'phải sau startsAt' });
     else if (body.endsAt.getTime() - body.startsAt.getTime() > MAX_WAVE_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: `một đợt dài tối đa ${MAX_WAVE_DAYS} ngày` });
   });

@@ -12,6 +12,7 @@ import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
+import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
 import { createRedis } from './redis';
 
@@ -87,8 +88,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
-    // The broadcasts service (issue 5 §4) is wired here when it lands; until then those routes answer 503.
-    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: undefined }) },
+    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger }) }) },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
     {
       path: '/',

@@ -65,7 +65,9 @@ import {
 } from '../domain/deliveries/deliveries.repository';
 import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, type SentInUnit } from '../domain/deliveries/delivery-units.repository';
 import { createGroupCommit } from '../db/group-commit';
+import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
+import { policyVerdict } from './outbound-policy';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
@@ -76,6 +78,8 @@ export interface OutboundDeps {
   readonly logger: Logger;
   readonly queues: Queues;
   readonly pauser: ChannelPauser;
+  /** The delivery policy's settings: every row but a reply is decided by it before its send. */
+  readonly policy: DeliveryPolicySettings;
   readonly now?: () => Date;
   /** Awaited before each job (ROLE=all: webhooks first, load-governor.ts). */
   readonly beforeJob?: () => Promise<void>;
@@ -196,6 +200,12 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     const fields = { deliveryId: id, channel, code: failure.code, attempt: job.attemptsMade + 1, claims: claimed.attempts };
     switch (failure.kind) {
       case 'windowClosed':
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) {
+          // A refusal for a time of day (Zalo -234, nights): the window is not closed; try again then.
+          await record(claimed, { kind: 'postponed', until: new Date(now().getTime() + failure.retryAfterMs), ...error });
+          logger.info({ ...fields, retryAfterMs: failure.retryAfterMs }, 'outbound: the platform refuses this message at this hour; postponed');
+          return { outcome: 'deferred' };
+        }
         await record(claimed, { kind: 'deferred', ...error });
         logger.info(fields, 'outbound: the platform says the messaging window is closed; deferred');
         return { outcome: 'deferred' };
@@ -259,8 +269,10 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     return after.claimed;
   }
 
+  type Checked = { kind: 'done'; outcome: OutboundOutcome; until?: Date } | { kind: 'send'; mode: SendMode; cost?: SendCost };
+
   /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
-  async function precheck(claimed: ClaimedDelivery): Promise<{ kind: 'done'; outcome: OutboundOutcome } | { kind: 'send'; mode: SendMode }> {
+  async function precheck(claimed: ClaimedDelivery): Promise<Checked> {
     const id = claimed.id;
     if (claimed.channel !== channel) {
       await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
@@ -269,13 +281,23 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
       await record(claimed, { kind: 'expired' });
-      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
+      logger.info({ deliveryId: id, channel, purpose: claimed.purpose }, 'outbound: content expired before it could go; not sent');
       return { kind: 'done', outcome: 'expired' };
     }
     if (claimed.reachability === 'unreachable') {
       await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
       logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
       return { kind: 'done', outcome: 'skipped' };
+    }
+    if (claimed.purpose !== 'reply') {
+      const verdict = await policyVerdict(db, channel, claimed, deps.policy, now());
+      if (verdict.kind === 'send') return verdict;
+      await record(claimed, verdict.record);
+      logger.info(
+        { deliveryId: id, channel, purpose: claimed.purpose, reason: verdict.reason, ...(verdict.until ? { until: verdict.until.toISOString() } : {}) },
+        `outbound: the delivery policy says ${verdict.outcome === 'skipped' ? 'skip' : 'not now'}`,
+      );
+      return { kind: 'done', outcome: verdict.outcome, ...(verdict.until ? { until: verdict.until } : {}) };
     }
     const mode = parseSendMode(claimed.sendMode, channel);
     if (!mode) {
@@ -375,7 +397,14 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     const claimed = claim.delivery;
     const id = claimed.id;
     const checked = await precheck(claimed);
-    if (checked.kind === 'done') return { outcome: checked.outcome };
+    if (checked.kind === 'done') {
+      if (checked.until) {
+        // Postponed by the policy (quiet hours, daily cap): this job waits until then, no attempt used.
+        await job.moveToDelayed(checked.until.getTime(), token);
+        throw new DelayedError();
+      }
+      return { outcome: checked.outcome };
+    }
     const mode = checked.mode;
 
     let result;
@@ -389,8 +418,8 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       return { outcome: 'failed' };
     }
     if (result.ok) {
-      await record(claimed, { kind: 'sent', messageIds: [...claimed.sentParts, ...result.messageIds] });
-      logger.debug({ deliveryId: id, channel, messages: result.messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+      await record(claimed, { kind: 'sent', messageIds: [...claimed.sentParts, ...result.messageIds], ...(checked.cost ? { sendMode: JSON.stringify(mode) } : {}) });
+      logger.debug({ deliveryId: id, channel, purpose: claimed.purpose, messages: result.messageIds.length, claims: claimed.attempts, ...(checked.cost ? { cost: checked.cost } : {}) }, 'outbound: sent');
       return { outcome: 'sent' };
     }
     return onFailure(job, claimed, result.failure, result.sentMessageIds ?? []);

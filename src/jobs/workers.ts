@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
 import { runWithLogContext } from '../logging/log-context';
+import type { DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
@@ -42,6 +43,10 @@ export interface OutboundWorkerDeps {
   readonly sendsPerSecond: Readonly<Record<PlatformChannel, number>>;
   /** Awaited before each send job (ROLE=all: webhooks first). */
   readonly beforeJob?: () => Promise<void>;
+  /** The delivery policy's settings (deliveryPolicySettingsOf): every send but a reply passes it. */
+  readonly policy: DeliveryPolicySettings;
+  /** The policy's clock (tests set it); the system clock by default. */
+  readonly now?: () => Date;
 }
 
 export interface WorkerDeps {
@@ -147,7 +152,15 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       continue;
     }
     const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
-    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser, ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}) }), deps, concurrency, {
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, {
+        db,
+        logger,
+        queues: outbound.queues,
+        pauser,
+        policy: outbound.policy,
+        ...(outbound.now ? { now: outbound.now } : {}),
+        ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
+      }), deps, concurrency, {
       ...options,
       limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
     });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/config';
 import { ensureDatabase } from '../db/ensure-database';
+import { deliveryPolicySettingsOf } from '../domain/deliveries/delivery-policy-settings';
 import { migrateToLatest } from '../db/migrate';
 import { createHttpApp } from '../http/app';
 import { allQueues, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
@@ -177,6 +178,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
           queues: deps.queues,
           senders: channels.senders,
           sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
+          policy: deliveryPolicySettingsOf(config),
         },
       });
       // Sends wait on the platform far more than they use the CPU: a few keep going when it is busy.

@@ -5,6 +5,7 @@ import { VungXanhBot } from '../bot/vung-xanh.bot';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
+import { releaseDeferred } from '../domain/deliveries/deferred-deliveries.repository';
 import { TEXT } from '../dialogs/messages.vi';
 import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import { enqueueProofImages, triggerTurns, triggerTurnsLater, type Queues } from '../jobs/queues';
@@ -86,6 +87,7 @@ export function buildConversations(deps: {
     adapters: channels.adapters,
     recordReplies,
     recordReceipt: recordDeliveryReceipt,
+    releaseDeferred,
     enqueueDeliveries: (ids, channel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids)),
     enqueueReplySets: (channel, sets) => outbox.enqueueUnits(channel, sets),
     afterTurn: (identity, event) => profiles.afterTurn(identity, event),

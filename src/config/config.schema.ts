@@ -95,6 +95,7 @@ export const environmentSchema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,
+    METRICS_PORT: optionalText.pipe(z.string().regex(/^\d{1,5}$/, { message: 'expected a port number' }).transform(Number).optional()),
     DAILY_CAP: withDefault('3').refine((v) => /^\d{1,3}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per member per day, at least 1' }).transform(Number),
     MESSENGER_TAG_CONFIRMED_EVENT_UPDATE: onOff('off'),
     MESSENGER_TAG_ACCOUNT_UPDATE: onOff('off'),

@@ -53,6 +53,8 @@ export interface Config {
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
   readonly simulator: boolean;
   readonly quietHours: QuietHours | null;
+  /** ROLE=worker serves its own GET /metrics on this port when set (it has no HTTP server otherwise). */
+  readonly metricsPort: number | undefined;
   /** What the delivery policy may use (DESIGN.md "Delivery policy"); see delivery-policy-settings.ts. */
   readonly delivery: {
     /** Proactive messages per member per local day (DAILY_CAP). */
@@ -132,6 +134,7 @@ function toConfig(env: Environment): Config {
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,
+    metricsPort: env.METRICS_PORT,
     delivery: {
       dailyCap: env.DAILY_CAP,
       messengerTags: {

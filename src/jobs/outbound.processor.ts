@@ -67,6 +67,7 @@ import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, 
 import { createGroupCommit } from '../db/group-commit';
 import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
+import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
 import { policyVerdict } from './outbound-policy';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
@@ -161,6 +162,8 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       try {
         if (!(await recordOutcome(db, deliveryId, outcome))) {
           logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
+        } else if (outcome.kind !== 'requeued') {
+          sendsTotal.inc({ purpose: claimed.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
         }
         if (outcome.kind !== 'requeued') await wakeNext(claimed);
         return;
@@ -203,10 +206,12 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
         if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) {
           // A refusal for a time of day (Zalo -234, nights): the window is not closed; try again then.
           await record(claimed, { kind: 'postponed', until: new Date(now().getTime() + failure.retryAfterMs), ...error });
+          deferredTotal.inc({ channel, reason: 'platformHour' });
           logger.info({ ...fields, retryAfterMs: failure.retryAfterMs }, 'outbound: the platform refuses this message at this hour; postponed');
           return { outcome: 'deferred' };
         }
         await record(claimed, { kind: 'deferred', ...error });
+        deferredTotal.inc({ channel, reason: 'platformWindowClosed' });
         logger.info(fields, 'outbound: the platform says the messaging window is closed; deferred');
         return { outcome: 'deferred' };
       case 'unreachable':
@@ -264,6 +269,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (!after) return undefined;
     if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+    else sendsTotal.inc({ purpose: claimed.purpose, channel, result: 'sent' });
     logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
     for (const n of after.wake) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
     return after.claimed;
@@ -281,6 +287,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
       await record(claimed, { kind: 'expired' });
+      expiredTotal.inc({ purpose: claimed.purpose });
       logger.info({ deliveryId: id, channel, purpose: claimed.purpose }, 'outbound: content expired before it could go; not sent');
       return { kind: 'done', outcome: 'expired' };
     }
@@ -293,6 +300,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       const verdict = await policyVerdict(db, channel, claimed, deps.policy, now());
       if (verdict.kind === 'send') return verdict;
       await record(claimed, verdict.record);
+      if (verdict.outcome === 'deferred') deferredTotal.inc({ channel, reason: verdict.reason });
       logger.info(
         { deliveryId: id, channel, purpose: claimed.purpose, reason: verdict.reason, ...(verdict.until ? { until: verdict.until.toISOString() } : {}) },
         `outbound: the delivery policy says ${verdict.outcome === 'skipped' ? 'skip' : 'not now'}`,

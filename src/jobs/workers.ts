@@ -5,6 +5,7 @@ import type { Db } from '../db/database';
 import { runWithLogContext } from '../logging/log-context';
 import type { DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
+import { jobsTotal } from '../metrics/metrics';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
 import { createProofImagesProcessor, type ProofImagesDeps } from './proof-images.processor';
@@ -111,6 +112,7 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
       try {
         const result = await processor(job, token, signal);
         logger[completedLevel]({ jobName: job.name, ms: Date.now() - started }, 'job completed');
+        jobsTotal.inc({ queue, outcome: 'completed' });
         return result;
       } catch (err) {
         const fields = { jobName: job.name, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ms: Date.now() - started };
@@ -118,6 +120,8 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
         else if (err instanceof DelayedError) logger.debug(fields, 'job delayed: not its turn yet');
         else if (isFinalFailure(job, err)) logger.error({ err, ...fields }, 'job failed');
         else logger.warn({ err, ...fields }, 'job failed; will retry');
+        const outcome = err instanceof RateLimitError ? 'rate_limited' : err instanceof DelayedError ? 'delayed' : isFinalFailure(job, err) ? 'failed' : 'retried';
+        jobsTotal.inc({ queue, outcome });
         throw err;
       }
     });

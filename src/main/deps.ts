@@ -9,6 +9,7 @@ import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
+import { createMetricsRouter } from '../http/metrics.routes';
 import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 import type { Channels } from './channels';
@@ -87,6 +88,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
+    { path: '/', router: createMetricsRouter(deps.logger) },
     {
       path: '/',
       router: createMediaRouter({ db: deps.db, logger: deps.logger, signer: createMediaUrlSigner({ publicBaseUrl: deps.config.publicBaseUrl, sessionSecret: deps.config.sessionSecret }) }),

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Db, Tx } from '../db/database';
 import type { InboundEvent, InboundReceiptEvent, PlatformChannel } from '../channels/channel';
+import type { ReleasedDeferred } from '../domain/deliveries/deferred-deliveries.repository';
 import type { OutboundMessage } from '../domain/shared/outbound-message';
 import { recordStaffReplyFromPlatform } from '../domain/handover/handover.service';
 import { touchIdentities, type IdentityRecord, type IdentityTouch } from '../domain/identities/identities.repository';
@@ -26,6 +27,11 @@ export interface ReplySet {
 export type ReplyRecorder = (tx: Tx, sets: readonly ReplySet[]) => Promise<Map<string, number[]>>;
 /** Applies a delivery or read receipt to the deliveries it concerns. */
 export type ReceiptRecorder = (tx: Tx, identityId: string, receipt: InboundReceiptEvent) => Promise<void>;
+/**
+ * Releases the deliveries that waited for these members to write (deferred-deliveries.repository.ts
+ * `releaseDeferred`), in the batch's transaction, after its replies are written.
+ */
+export type DeferredReleaser = (tx: Tx, identityIds: readonly string[]) => Promise<ReleasedDeferred>;
 /** Hands committed deliveries to the outbound queues; `channel`, when given, is where they all go (no lookup). */
 export type DeliveryEnqueuer = (deliveryIds: readonly number[], channel?: PlatformChannel) => Promise<void>;
 
@@ -36,6 +42,10 @@ export interface TurnPipelineDeps {
   readonly adapters: Partial<Record<PlatformChannel, PlatformBotAdapter>>;
   readonly recordReplies: ReplyRecorder;
   readonly recordReceipt: ReceiptRecorder;
+  /** The flush of deferred deliveries after a member's turn; without it they wait for the relay of another process. */
+  readonly releaseDeferred?: DeferredReleaser;
+  /** Told what each flush did (metrics); must not throw. */
+  readonly onReleased?: (released: ReleasedDeferred) => void;
   readonly enqueueDeliveries: DeliveryEnqueuer;
   /** Hands committed reply sets to the outbound queue of `channel`, each set (a turn's replies to one member, in order) as one unit. */
   readonly enqueueReplySets?: (channel: PlatformChannel, sets: readonly (readonly number[])[]) => Promise<void>;
@@ -120,6 +130,8 @@ interface Committed {
   readonly failed: number;
   readonly retryInMs: number | undefined;
   readonly replies: Map<string, number[]>;
+  /** What waited for the batch's members to write, released after their replies. */
+  readonly released: ReleasedDeferred | undefined;
   /** Apologies, by the channel they go to. */
   readonly apologies: readonly { readonly keyPrefix: string; readonly channel: PlatformChannel }[];
   readonly conversations: number;
@@ -228,8 +240,12 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
     const conflicts = await writeBatchStates(tx, [...stateWrites.values()]);
     if (conflicts.length > 0) throw new StateConflictError(conflicts[0]!);
     const replies = replySets.length > 0 ? await deps.recordReplies(tx, replySets) : new Map<string, number[]>();
+    // After the replies: what waited for these members now has younger ids than the answers, so it
+    // leaves after them. One statement for the batch, and only when someone has something waiting.
+    const waiting = [...new Set(done.filter((d) => d.identity.hasDeferred && isMemberAction(d.event)).map((d) => d.identity.id))];
+    const released = waiting.length > 0 && deps.releaseDeferred ? await deps.releaseDeferred(tx, waiting) : undefined;
     await markEventsProcessed(tx, done.map((d) => d.head.id));
-    return { done, dead, failed, retryInMs, replies, apologies, conversations: locked.length, more: heads.some((h) => h.more) };
+    return { done, dead, failed, retryInMs, replies, released, apologies, conversations: locked.length, more: heads.some((h) => h.more) };
   });
 }
 
@@ -273,6 +289,15 @@ export async function runTurnBatch(deps: TurnPipelineDeps, options: { keys?: rea
   }
   const others = committed.done.flatMap((d) => d.others);
   if (others.length > 0) await deps.enqueueDeliveries(others);
+  const released = committed.released;
+  if (released) {
+    if (released.requeued.length > 0) await deps.enqueueDeliveries(released.requeued.map((r) => r.id));
+    deps.logger.info(
+      { requeued: released.requeued.map((r) => ({ deliveryId: r.id, was: r.was, purpose: r.purpose })), collapsed: released.collapsed.length, expired: released.expired.length },
+      'deferred deliveries released after the members wrote',
+    );
+    deps.onReleased?.(released);
+  }
   for (const d of committed.done) {
     for (const task of d.tasks) {
       await task().catch((err: unknown) => deps.logger.warn({ err, conversationKey: d.head.conversationKey }, 'a task after the turn failed; its sweeper will pick it up'));

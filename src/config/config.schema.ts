@@ -31,6 +31,11 @@ const quietHours = withDefault('21:30-07:00').transform((v, ctx) => {
   return { startMinute: Number(a[1]) * 60 + Number(a[2]), endMinute: Number(b[1]) * 60 + Number(b[2]), text: `${from}-${to}` };
 });
 
+const onOff = (fallback: 'on' | 'off') => withDefault(fallback).pipe(z.enum(['on', 'off'], { message: 'expected on or off' })).transform((v) => v === 'on');
+
+/** A Zalo template id (ZBS template message), or unset: that purpose then has no template. */
+const zaloTemplateId = optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected the template id from the Zalo OA console (letters and digits)' }).optional());
+
 function isValidTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -90,6 +95,17 @@ export const environmentSchema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,
+    METRICS_PORT: optionalText.pipe(z.string().regex(/^\d{1,5}$/, { message: 'expected a port number' }).transform(Number).optional()),
+    DAILY_CAP: withDefault('3').refine((v) => /^\d{1,3}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per member per day, at least 1' }).transform(Number),
+    MESSENGER_TAG_CONFIRMED_EVENT_UPDATE: onOff('off'),
+    MESSENGER_TAG_ACCOUNT_UPDATE: onOff('off'),
+    MESSENGER_TAG_HUMAN_AGENT: onOff('off'),
+    ZALO_PAID_SENDS: onOff('off'),
+    ZALO_TEMPLATE_WAVE_REMINDER: zaloTemplateId,
+    ZALO_TEMPLATE_REVIEW_RESULT: zaloTemplateId,
+    ZALO_TEMPLATE_WAVE_LAUNCH: zaloTemplateId,
+    ZALO_TEMPLATE_RECURRING_CONTENT: zaloTemplateId,
+    ZALO_TEMPLATE_CADRE_NUDGE: zaloTemplateId,
     ADMIN_PASSWORD: optionalText,
     LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' })),
     LOG_PRETTY: withDefault('0').pipe(z.enum(['0', '1'], { message: 'expected 0 or 1' })),

@@ -3,6 +3,9 @@ import { environmentSchema, type Environment } from './config.schema';
 
 export type Role = 'all' | 'api' | 'worker';
 
+/** The proactive purposes a Zalo template may carry (replies never go as templates). */
+export type ZaloTemplatePurpose = 'waveReminder' | 'reviewResult' | 'waveLaunch' | 'recurringContent' | 'cadreNudge';
+
 export interface QuietHours {
   /** Minutes after local midnight; the window may cross midnight (start > end). */
   readonly startMinute: number;
@@ -50,6 +53,19 @@ export interface Config {
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
   readonly simulator: boolean;
   readonly quietHours: QuietHours | null;
+  /** ROLE=worker serves its own GET /metrics on this port when set (it has no HTTP server otherwise). */
+  readonly metricsPort: number | undefined;
+  /** What the delivery policy may use (DESIGN.md "Delivery policy"); see delivery-policy-settings.ts. */
+  readonly delivery: {
+    /** Proactive messages per member per local day (DAILY_CAP). */
+    readonly dailyCap: number;
+    /** Messenger message tags allowed outside the 24 h window (each needs Meta's rules kept). */
+    readonly messengerTags: { readonly confirmedEventUpdate: boolean; readonly accountUpdate: boolean; readonly humanAgent: boolean };
+    /** Billed Zalo consultation messages 48 h – 7 days after the member's last interaction (ZALO_PAID_SENDS). */
+    readonly zaloPaidSends: boolean;
+    /** Approved Zalo template ids per purpose (ZALO_TEMPLATE_<PURPOSE>); a purpose not here has none. */
+    readonly zaloTemplates: Readonly<Partial<Record<ZaloTemplatePurpose, string>>>;
+  };
   readonly adminPassword: string | undefined;
   readonly log: { readonly level: string; readonly pretty: boolean };
 }
@@ -74,6 +90,10 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+function withoutUnset<K extends string>(record: Record<K, string | undefined>): Partial<Record<K, string>> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<Record<K, string>>;
 }
 
 function toConfig(env: Environment): Config {
@@ -114,6 +134,23 @@ function toConfig(env: Environment): Config {
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,
+    metricsPort: env.METRICS_PORT,
+    delivery: {
+      dailyCap: env.DAILY_CAP,
+      messengerTags: {
+        confirmedEventUpdate: env.MESSENGER_TAG_CONFIRMED_EVENT_UPDATE,
+        accountUpdate: env.MESSENGER_TAG_ACCOUNT_UPDATE,
+        humanAgent: env.MESSENGER_TAG_HUMAN_AGENT,
+      },
+      zaloPaidSends: env.ZALO_PAID_SENDS,
+      zaloTemplates: withoutUnset({
+        waveReminder: env.ZALO_TEMPLATE_WAVE_REMINDER,
+        reviewResult: env.ZALO_TEMPLATE_REVIEW_RESULT,
+        waveLaunch: env.ZALO_TEMPLATE_WAVE_LAUNCH,
+        recurringContent: env.ZALO_TEMPLATE_RECURRING_CONTENT,
+        cadreNudge: env.ZALO_TEMPLATE_CADRE_NUDGE,
+      }),
+    },
     adminPassword: env.ADMIN_PASSWORD,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY === '1' },
   });

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { WebhookIntake } from '../bot/inbound-intake';
 import type { ChannelWebhook, PlatformChannel } from '../channels/channel';
 import type { Logger } from '../logging/logger';
+import { inboundEventsTotal, webhookAckSeconds } from '../metrics/metrics';
 
 export interface WebhookRoutesDeps {
   /** The channels this deployment receives (configured, or stood in by the simulator). */
@@ -34,6 +35,8 @@ export function createWebhookRouter(deps: WebhookRoutesDeps): Router {
 
   for (const channel of ['zalo', 'messenger'] as const) {
     router.post(`/${channel}`, rawBody, async (req: Request, res: Response) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => webhookAckSeconds.observe({ channel, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9));
       const webhook = deps.webhooks[channel];
       const log = deps.logger.child({ channel });
       if (!webhook) {
@@ -65,6 +68,7 @@ export function createWebhookRouter(deps: WebhookRoutesDeps): Router {
         res.status(503).json({ error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'try again later' } });
         return;
       }
+      for (const event of parsed.events) inboundEventsTotal.inc({ channel, kind: event.kind });
       if (channel === 'messenger') res.status(200).type('text/plain').send('EVENT_RECEIVED');
       else res.status(200).json({ received: parsed.events.length });
     });

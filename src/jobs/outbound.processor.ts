@@ -65,7 +65,10 @@ import {
 } from '../domain/deliveries/deliveries.repository';
 import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, type SentInUnit } from '../domain/deliveries/delivery-units.repository';
 import { createGroupCommit } from '../db/group-commit';
+import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
+import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
+import { policyVerdict } from './outbound-policy';
 import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
@@ -76,6 +79,8 @@ export interface OutboundDeps {
   readonly logger: Logger;
   readonly queues: Queues;
   readonly pauser: ChannelPauser;
+  /** The delivery policy's settings: every row but a reply is decided by it before its send. */
+  readonly policy: DeliveryPolicySettings;
   readonly now?: () => Date;
   /** Awaited before each job (ROLE=all: webhooks first, load-governor.ts). */
   readonly beforeJob?: () => Promise<void>;
@@ -157,6 +162,8 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       try {
         if (!(await recordOutcome(db, deliveryId, outcome))) {
           logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
+        } else if (outcome.kind !== 'requeued') {
+          sendsTotal.inc({ purpose: claimed.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
         }
         if (outcome.kind !== 'requeued') await wakeNext(claimed);
         return;
@@ -196,7 +203,15 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     const fields = { deliveryId: id, channel, code: failure.code, attempt: job.attemptsMade + 1, claims: claimed.attempts };
     switch (failure.kind) {
       case 'windowClosed':
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) {
+          // A refusal for a time of day (Zalo -234, nights): the window is not closed; try again then.
+          await record(claimed, { kind: 'postponed', until: new Date(now().getTime() + failure.retryAfterMs), ...error });
+          deferredTotal.inc({ channel, reason: 'platformHour' });
+          logger.info({ ...fields, retryAfterMs: failure.retryAfterMs }, 'outbound: the platform refuses this message at this hour; postponed');
+          return { outcome: 'deferred' };
+        }
         await record(claimed, { kind: 'deferred', ...error });
+        deferredTotal.inc({ channel, reason: 'platformWindowClosed' });
         logger.info(fields, 'outbound: the platform says the messaging window is closed; deferred');
         return { outcome: 'deferred' };
       case 'unreachable':
@@ -254,13 +269,16 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (!after) return undefined;
     if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
+    else sendsTotal.inc({ purpose: claimed.purpose, channel, result: 'sent' });
     logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
     for (const n of after.wake) await promoteIfDelayed(queue, n).catch((err: unknown) => logger.debug({ err, deliveryId: n }, 'outbound: could not wake the next message; it rechecks on its own'));
     return after.claimed;
   }
 
+  type Checked = { kind: 'done'; outcome: OutboundOutcome; until?: Date } | { kind: 'send'; mode: SendMode; cost?: SendCost };
+
   /** Whether a claimed row may go to the platform (and how), or what was recorded for it instead. */
-  async function precheck(claimed: ClaimedDelivery): Promise<{ kind: 'done'; outcome: OutboundOutcome } | { kind: 'send'; mode: SendMode }> {
+  async function precheck(claimed: ClaimedDelivery): Promise<Checked> {
     const id = claimed.id;
     if (claimed.channel !== channel) {
       await record(claimed, { kind: 'failed', code: 'wrong_channel', message: `a ${claimed.channel} delivery reached the ${channel} queue` });
@@ -269,13 +287,25 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (claimed.expiresAt !== null && claimed.expiresAt.getTime() <= now().getTime()) {
       await record(claimed, { kind: 'expired' });
-      logger.info({ deliveryId: id, channel }, 'outbound: content expired before it could go; not sent');
+      expiredTotal.inc({ purpose: claimed.purpose });
+      logger.info({ deliveryId: id, channel, purpose: claimed.purpose }, 'outbound: content expired before it could go; not sent');
       return { kind: 'done', outcome: 'expired' };
     }
     if (claimed.reachability === 'unreachable') {
       await record(claimed, { kind: 'skipped', code: 'unreachable', message: claimed.unreachableReason ?? 'identity unreachable' });
       logger.info({ deliveryId: id, channel }, 'outbound: identity unreachable; skipped');
       return { kind: 'done', outcome: 'skipped' };
+    }
+    if (claimed.purpose !== 'reply') {
+      const verdict = await policyVerdict(db, channel, claimed, deps.policy, now());
+      if (verdict.kind === 'send') return verdict;
+      await record(claimed, verdict.record);
+      if (verdict.outcome === 'deferred') deferredTotal.inc({ channel, reason: verdict.reason });
+      logger.info(
+        { deliveryId: id, channel, purpose: claimed.purpose, reason: verdict.reason, ...(verdict.until ? { until: verdict.until.toISOString() } : {}) },
+        `outbound: the delivery policy says ${verdict.outcome === 'skipped' ? 'skip' : 'not now'}`,
+      );
+      return { kind: 'done', outcome: verdict.outcome, ...(verdict.until ? { until: verdict.until } : {}) };
     }
     const mode = parseSendMode(claimed.sendMode, channel);
     if (!mode) {
@@ -375,7 +405,14 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     const claimed = claim.delivery;
     const id = claimed.id;
     const checked = await precheck(claimed);
-    if (checked.kind === 'done') return { outcome: checked.outcome };
+    if (checked.kind === 'done') {
+      if (checked.until) {
+        // Postponed by the policy (quiet hours, daily cap): this job waits until then, no attempt used.
+        await job.moveToDelayed(checked.until.getTime(), token);
+        throw new DelayedError();
+      }
+      return { outcome: checked.outcome };
+    }
     const mode = checked.mode;
 
     let result;
@@ -389,8 +426,8 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       return { outcome: 'failed' };
     }
     if (result.ok) {
-      await record(claimed, { kind: 'sent', messageIds: [...claimed.sentParts, ...result.messageIds] });
-      logger.debug({ deliveryId: id, channel, messages: result.messageIds.length, claims: claimed.attempts }, 'outbound: sent');
+      await record(claimed, { kind: 'sent', messageIds: [...claimed.sentParts, ...result.messageIds], ...(checked.cost ? { sendMode: JSON.stringify(mode) } : {}) });
+      logger.debug({ deliveryId: id, channel, purpose: claimed.purpose, messages: result.messageIds.length, claims: claimed.attempts, ...(checked.cost ? { cost: checked.cost } : {}) }, 'outbound: sent');
       return { outcome: 'sent' };
     }
     return onFailure(job, claimed, result.failure, result.sentMessageIds ?? []);

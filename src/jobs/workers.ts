@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { PlatformChannel } from '../channels/channel';
 import type { Db } from '../db/database';
 import { runWithLogContext } from '../logging/log-context';
+import type { DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
+import { jobsTotal } from '../metrics/metrics';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
 import { createProofImagesProcessor, type ProofImagesDeps } from './proof-images.processor';
@@ -47,6 +49,10 @@ export interface OutboundWorkerDeps {
   readonly sendsPerSecond: Readonly<Record<PlatformChannel, number>>;
   /** Awaited before each send job (ROLE=all: webhooks first). */
   readonly beforeJob?: () => Promise<void>;
+  /** The delivery policy's settings (deliveryPolicySettingsOf): every send but a reply passes it. */
+  readonly policy: DeliveryPolicySettings;
+  /** The policy's clock (tests set it); the system clock by default. */
+  readonly now?: () => Date;
 }
 
 export interface WorkerDeps {
@@ -124,6 +130,7 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
       try {
         const result = await processor(job, token, signal);
         logger[completedLevel]({ jobName: job.name, ms: Date.now() - started }, 'job completed');
+        jobsTotal.inc({ queue, outcome: 'completed' });
         return result;
       } catch (err) {
         const fields = { jobName: job.name, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ms: Date.now() - started };
@@ -131,6 +138,8 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
         else if (err instanceof DelayedError) logger.debug(fields, 'job delayed: not its turn yet');
         else if (isFinalFailure(job, err)) logger.error({ err, ...fields }, 'job failed');
         else logger.warn({ err, ...fields }, 'job failed; will retry');
+        const outcome = err instanceof RateLimitError ? 'rate_limited' : err instanceof DelayedError ? 'delayed' : isFinalFailure(job, err) ? 'failed' : 'retried';
+        jobsTotal.inc({ queue, outcome });
         throw err;
       }
     });
@@ -165,7 +174,15 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       continue;
     }
     const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
-    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, { db, logger, queues: outbound.queues, pauser, ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}) }), deps, concurrency, {
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, {
+        db,
+        logger,
+        queues: outbound.queues,
+        pauser,
+        policy: outbound.policy,
+        ...(outbound.now ? { now: outbound.now } : {}),
+        ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
+      }), deps, concurrency, {
       ...options,
       limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
     });

@@ -5,6 +5,7 @@ import { VungXanhBot } from '../bot/vung-xanh.bot';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
+import { releaseDeferred } from '../domain/deliveries/deferred-deliveries.repository';
 import { TEXT } from '../dialogs/messages.vi';
 import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import { enqueueProofImages, triggerTurns, triggerTurnsLater, type Queues } from '../jobs/queues';
@@ -12,6 +13,7 @@ import { createImageDownloader, DEFAULT_IMAGE_DOWNLOAD, type ImageDownloader } f
 import type { ProofImagesDeps } from '../jobs/proof-images.processor';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import type { Logger } from '../logging/logger';
+import { collapsedTotal, expiredTotal } from '../metrics/metrics';
 import type { Channels } from './channels';
 
 /** A turn that fails this many times is dead-lettered (staff can replay it) and the member gets an apology. */
@@ -86,6 +88,11 @@ export function buildConversations(deps: {
     adapters: channels.adapters,
     recordReplies,
     recordReceipt: recordDeliveryReceipt,
+    releaseDeferred,
+    onReleased: (released) => {
+      for (const e of released.expired) expiredTotal.inc({ purpose: e.purpose });
+      for (const c of released.collapsed) collapsedTotal.inc({ purpose: c.purpose });
+    },
     enqueueDeliveries: (ids, channel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids)),
     enqueueReplySets: (channel, sets) => outbox.enqueueUnits(channel, sets),
     afterTurn: (identity, event) => profiles.afterTurn(identity, event),

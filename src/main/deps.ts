@@ -10,6 +10,7 @@ import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
+import { createMetricsRouter } from '../http/metrics.routes';
 import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
@@ -90,6 +91,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
     ...(channels.simulator?.routers ?? []),
     { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger }) }) },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
+    { path: '/', router: createMetricsRouter(deps.logger) },
     {
       path: '/',
       router: createMediaRouter({ db: deps.db, logger: deps.logger, signer: createMediaUrlSigner({ publicBaseUrl: deps.config.publicBaseUrl, sessionSecret: deps.config.sessionSecret }) }),

@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/config';
 import { ensureDatabase } from '../db/ensure-database';
+import { deliveryPolicySettingsOf } from '../domain/deliveries/delivery-policy-settings';
 import { migrateToLatest } from '../db/migrate';
 import { createHttpApp } from '../http/app';
 import { allQueues, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
+import { createMetricsRouter } from '../http/metrics.routes';
+import { setQueueDepthSource } from '../metrics/metrics';
 import { ensureSchedulers } from '../jobs/schedules';
 import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
 import { startWorkers } from '../jobs/workers';
@@ -179,6 +182,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
           queues: deps.queues,
           senders: channels.senders,
           sendsPerSecond: { zalo: config.zalo.sendsPerSecond, messenger: config.messenger.sendsPerSecond },
+          policy: deliveryPolicySettingsOf(config),
         },
       });
       // Sends wait on the platform far more than they use the CPU: a few keep going when it is busy.
@@ -187,7 +191,17 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
         governor = { stop: () => (lagGovernor.stop(), gate?.stop()) };
       }
     }
-    if (server) {
+    // Queue depths live in Redis: whichever process is scraped reads them then.
+    setQueueDepthSource(() =>
+      Promise.all(allQueues(deps.queues).map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized') }))),
+    );
+    if (!server && config.metricsPort !== undefined) {
+      // A worker has no HTTP server; its own counters (jobs, sends) are served here when asked for.
+      const metricsServer = createServer(createHttpApp({ logger, routers: [{ path: '/', router: createMetricsRouter(logger) }] }));
+      await listen(metricsServer, config.metricsPort);
+      server = metricsServer;
+      logger.info({ port: config.metricsPort }, 'metrics on their own port');
+    } else if (server) {
       const isDraining = () => draining;
       const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining });
       server.removeAllListeners('request');

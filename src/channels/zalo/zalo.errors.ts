@@ -41,6 +41,8 @@ export interface ClassifyOptions {
   /** 0 ≤ random() < 1, for the jitter; injectable for tests. */
   readonly random?: () => number;
   readonly now?: () => number;
+  /** The wait before calls go again after -32 or HTTP 429 (default a minute, plus jitter); tests shorten it. */
+  readonly rateLimitWaitMs?: number;
 }
 
 interface ZaloEnvelope {
@@ -69,14 +71,14 @@ export function classifyZaloError(httpStatus: number, body: unknown, options: Cl
   }
   const httpMessage = message || `HTTP ${httpStatus}`;
   if (httpStatus >= 500 || httpStatus === 408) return { kind: 'retryable', code: `http ${httpStatus}`, message: httpMessage };
-  if (httpStatus === 429) return { kind: 'retryable', code: 'http 429', message: httpMessage, retryAfterMs: withJitter(MINUTE_MS, 15_000, options) };
+  if (httpStatus === 429) return { kind: 'retryable', code: 'http 429', message: httpMessage, retryAfterMs: rateLimitWait(options) };
   if (httpStatus === 401 || httpStatus === 403) return { kind: 'badToken', code: `http ${httpStatus}`, message: httpMessage };
   return { kind: 'badRequest', code: `http ${httpStatus}`, message: httpMessage };
 }
 
 function classifyCode(code: number, message: string, options: ClassifyOptions): SendFailure {
   const base = { code: String(code), message };
-  if (code === -32) return { ...base, kind: 'retryable', retryAfterMs: withJitter(MINUTE_MS, 15_000, options) };
+  if (code === -32) return { ...base, kind: 'retryable', retryAfterMs: rateLimitWait(options) };
   if (code === -211 || code === -218) return { ...base, kind: 'retryable', retryAfterMs: withJitter(HOUR_MS, 10 * MINUTE_MS, options) };
   if (code === -234) return { ...base, kind: 'windowClosed', retryAfterMs: untilMorningInVietnam((options.now ?? Date.now)()) };
   if (CONFIG_ERRORS.has(code)) return { ...base, kind: 'badToken', message: `channel configuration: ${message}` };
@@ -91,6 +93,11 @@ export function classifyZaloTransportError(error: unknown): SendFailure {
   if (typeof code === 'string' && timeouts.includes(code)) return { kind: 'retryable', code: 'timeout', message };
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'retryable', code: 'timeout', message };
   return { kind: 'retryable', code: typeof code === 'string' ? `network ${code}` : 'network', message };
+}
+
+function rateLimitWait(options: ClassifyOptions): number {
+  const base = options.rateLimitWaitMs ?? MINUTE_MS;
+  return withJitter(base, base / 4, options);
 }
 
 function withJitter(baseMs: number, spreadMs: number, options: ClassifyOptions): number {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { withTransaction, type Db } from '../../db/database';
-import type { ChannelId, DeliveryPurpose } from '../../db/types';
+import type { ChannelId, DeliveryPurpose, FollowState } from '../../db/types';
 import type { OutboundMessage } from '../shared/outbound-message';
 
 /**
@@ -64,6 +64,14 @@ export interface ClaimedDelivery {
   readonly platformUserId: string;
   readonly reachability: Reachability;
   readonly unreachableReason: string | null;
+  /** The recipient's window clock, for the delivery policy (no second query per send). */
+  readonly clock: {
+    readonly lastInboundAt: Date | null;
+    readonly windowClosedAt: Date | null;
+    readonly followState: FollowState;
+  };
+  /** The member behind the identity (their daily cap spans their channels); null before registration. */
+  readonly memberId: string | null;
 }
 
 /** A claimed row as the claim statements return it (deliveries joined to their identity). */
@@ -81,7 +89,13 @@ export interface ClaimedRow {
   readonly platform_user_id: string;
   readonly reachability: Reachability;
   readonly unreachable_reason: string | null;
+  readonly last_inbound_at: Date | string | null;
+  readonly window_closed_at: Date | string | null;
+  readonly follow_state: FollowState;
+  readonly member_id: string | null;
 }
+
+const dateOrNull = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
 export function claimedDeliveryOf(row: ClaimedRow): ClaimedDelivery {
   return {
@@ -92,11 +106,13 @@ export function claimedDeliveryOf(row: ClaimedRow): ClaimedDelivery {
     sendMode: row.send_mode,
     attempts: row.attempts,
     sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    expiresAt: dateOrNull(row.expires_at),
     channel: row.channel,
     platformUserId: row.platform_user_id,
     reachability: row.reachability,
     unreachableReason: row.unreachable_reason,
+    clock: { lastInboundAt: dateOrNull(row.last_inbound_at), windowClosedAt: dateOrNull(row.window_closed_at), followState: row.follow_state },
+    memberId: row.member_id,
   };
 }
 
@@ -125,12 +141,18 @@ export interface DeliveryError {
  * - deferred: the platform says the messaging window is closed: held, and the identity's window closed;
  * - unreachable: blocked, unfollowed or unknown: failed, and the identity marked unreachable;
  * - failed: for good (our message is wrong, attempts exhausted, outcome unknown);
- * - skipped: not sent because the identity was already unreachable;
- * - expired: not sent because its content expired before it could go.
+ * - skipped: not sent because the identity was already unreachable (or, by the policy, unfollowed);
+ * - expired: not sent because its content expired before it could go;
+ * - held: the delivery policy keeps it for the member's next message ('deferred'; the window is
+ *   ours to judge, so the identity is left as it is), the reason in error_code;
+ * - postponed: the policy lets it go later (quiet hours, daily cap): back to 'queued' with
+ *   not_before, the reason in error_code.
+ * held and postponed give back the claim's attempt: nothing was sent.
  */
 export type DeliveryOutcome =
-  | { readonly kind: 'sent'; readonly messageIds: readonly string[] }
-  | ({ readonly kind: 'requeued' | 'deferred' | 'unreachable' | 'failed' | 'skipped' } & DeliveryError)
+  | { readonly kind: 'sent'; readonly messageIds: readonly string[]; /** The send mode used, when the policy chose it (kept for figures). */ readonly sendMode?: string }
+  | ({ readonly kind: 'requeued' | 'deferred' | 'unreachable' | 'failed' | 'skipped' | 'held' } & DeliveryError)
+  | ({ readonly kind: 'postponed'; readonly until: Date } & DeliveryError)
   | { readonly kind: 'expired' };
 
 export interface DeliveryReceipt {
@@ -259,6 +281,10 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
       'i.platform_user_id',
       'i.reachability',
       'i.unreachable_reason',
+      'i.last_inbound_at',
+      'i.window_closed_at',
+      'i.follow_state',
+      'i.member_id',
     ])
     .executeTakeFirst();
   if (!row) {
@@ -327,6 +353,7 @@ export async function recordOutcome(db: Db, id: number, outcome: DeliveryOutcome
         .set({
           status: 'sent',
           platform_message_id: outcome.messageIds.length > 0 ? outcome.messageIds.join(',') : null,
+          ...(outcome.sendMode === undefined ? {} : { send_mode: outcome.sendMode }),
           sent_at: sql<Date>`now()`,
           error_code: null,
           error_message: null,
@@ -345,6 +372,23 @@ export async function recordOutcome(db: Db, id: number, outcome: DeliveryOutcome
       return setFromSending(db, id, 'failed', outcome);
     case 'skipped':
       return setFromSending(db, id, 'skipped', outcome);
+    case 'held':
+    case 'postponed': {
+      const result = await db
+        .updateTable('deliveries')
+        .set({
+          status: outcome.kind === 'held' ? 'deferred' : 'queued',
+          not_before: outcome.kind === 'postponed' ? outcome.until : null,
+          attempts: sql<number>`greatest(attempts - 1, 0)`,
+          error_code: outcome.code,
+          error_message: clip(outcome.message),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    }
     case 'deferred':
       return withTransaction(db, async (tx) => {
         const identityId = await setFromSendingReturningIdentity(tx, id, 'deferred', outcome);

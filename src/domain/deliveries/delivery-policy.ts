@@ -18,8 +18,8 @@ export const ZALO_FREE_MS = 48 * HOUR_MS;
 /** …and possible (billed) up to 7 days after it; then only an approved template message. */
 export const ZALO_CS_MS = 7 * 24 * HOUR_MS;
 
-/** Purposes that answer the member and are never held by quiet hours or the daily cap. */
-const CONVERSATIONAL: ReadonlySet<DeliveryPurpose> = new Set(['reply', 'staffReply']);
+/** Purposes that answer the member: never held by quiet hours or the daily cap, never a template. */
+export const CONVERSATIONAL: ReadonlySet<DeliveryPurpose> = new Set(['reply', 'staffReply']);
 /** Mass purposes: on Zalo, billed consultation messages only when paid sending is enabled. */
 const MASS: ReadonlySet<DeliveryPurpose> = new Set(['waveLaunch', 'recurringContent']);
 
@@ -72,6 +72,11 @@ export interface DeliveryQuestion {
   readonly sentToday: number;
 }
 
+/** Whether a purpose's sends count against the member's daily cap (and need `sentToday`). */
+export function isProactive(purpose: DeliveryPurpose): boolean {
+  return !CONVERSATIONAL.has(purpose);
+}
+
 export function decideDelivery(q: DeliveryQuestion, settings: DeliveryPolicySettings): DeliveryDecision {
   const { recipient, purpose, now } = q;
   if (recipient.reachability === 'unreachable') return { kind: 'skip', reason: 'unreachable' };
@@ -82,8 +87,7 @@ export function decideDelivery(q: DeliveryQuestion, settings: DeliveryPolicySett
     if (quietEnd) return { kind: 'defer', reason: 'quietHours', until: quietEnd };
     if (q.sentToday >= settings.dailyCap) return { kind: 'defer', reason: 'dailyCap', until: nextAllowedDay(now, settings) };
   }
-  const sinceMs = sinceLastInbound(recipient, now);
-  return recipient.channel === 'messenger' ? messengerDecision(purpose, sinceMs, settings) : zaloDecision(purpose, sinceMs, settings);
+  return recipient.channel === 'messenger' ? messengerDecision(purpose, recipient, now, settings) : zaloDecision(purpose, sinceLastInbound(recipient, now), settings);
 }
 
 /** Time since the member last wrote; null when the window is closed (never wrote, or the platform closed it since). */
@@ -95,12 +99,14 @@ function sinceLastInbound(r: RecipientClock, now: Date): number | null {
 
 const WAIT_FOR_MEMBER: DeliveryDecision = { kind: 'defer', reason: 'windowClosed' };
 
-function messengerDecision(purpose: DeliveryPurpose, sinceMs: number | null, s: DeliveryPolicySettings): DeliveryDecision {
-  const inside = sinceMs !== null && sinceMs < MESSENGER_WINDOW_MS;
-  if (inside) {
-    const messagingType = purpose === 'reply' || purpose === 'staffReply' ? 'RESPONSE' : 'UPDATE';
+function messengerDecision(purpose: DeliveryPurpose, recipient: RecipientClock, now: Date, s: DeliveryPolicySettings): DeliveryDecision {
+  const sinceMs = sinceLastInbound(recipient, now);
+  if (sinceMs !== null && sinceMs < MESSENGER_WINDOW_MS) {
+    const messagingType = CONVERSATIONAL.has(purpose) ? 'RESPONSE' : 'UPDATE';
     return { kind: 'send', mode: { channel: 'messenger', messagingType }, cost: 'free' };
   }
+  // A tag never starts a conversation (messenger.md §3.2): only a member who has written gets one.
+  if (recipient.lastInboundAt === null) return WAIT_FOR_MEMBER;
   const tagged = (tag: 'CONFIRMED_EVENT_UPDATE' | 'ACCOUNT_UPDATE' | 'HUMAN_AGENT'): DeliveryDecision => ({
     kind: 'send',
     mode: { channel: 'messenger', messagingType: 'MESSAGE_TAG', tag },
@@ -111,8 +117,11 @@ function messengerDecision(purpose: DeliveryPurpose, sinceMs: number | null, s: 
       return s.messengerTags.confirmedEventUpdate ? tagged('CONFIRMED_EVENT_UPDATE') : WAIT_FOR_MEMBER;
     case 'reviewResult':
       return s.messengerTags.accountUpdate ? tagged('ACCOUNT_UPDATE') : WAIT_FOR_MEMBER;
-    case 'staffReply':
-      return s.messengerTags.humanAgent && sinceMs !== null && sinceMs < MESSENGER_HUMAN_AGENT_MS ? tagged('HUMAN_AGENT') : WAIT_FOR_MEMBER;
+    case 'staffReply': {
+      // HUMAN_AGENT runs 7 days from the member's last message, whatever closed the standard window.
+      const sinceMessage = Math.max(0, now.getTime() - recipient.lastInboundAt.getTime());
+      return s.messengerTags.humanAgent && sinceMessage < MESSENGER_HUMAN_AGENT_MS ? tagged('HUMAN_AGENT') : WAIT_FOR_MEMBER;
+    }
     default:
       // reply, waveLaunch, recurringContent, cadreNudge: no tag covers them outside the window.
       return WAIT_FOR_MEMBER;
@@ -124,7 +133,7 @@ function zaloDecision(purpose: DeliveryPurpose, sinceMs: number | null, s: Deliv
   if (sinceMs !== null && sinceMs < ZALO_FREE_MS) return { kind: 'send', mode: cs, cost: 'free' };
   if (sinceMs !== null && sinceMs < ZALO_CS_MS && (!MASS.has(purpose) || s.zaloPaidEnabled)) return { kind: 'send', mode: cs, cost: 'paid' };
   const templateId = s.zaloTemplates[purpose];
-  if (templateId !== undefined && purpose !== 'reply' && purpose !== 'staffReply') {
+  if (templateId !== undefined && !CONVERSATIONAL.has(purpose)) {
     // The outbound processor fills templateData from the delivery's message.
     return { kind: 'send', mode: { channel: 'zalo', kind: 'template', templateId, templateData: {} }, cost: 'paid' };
   }

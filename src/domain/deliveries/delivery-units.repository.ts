@@ -35,7 +35,7 @@ export async function claimUnits(db: Db, units: readonly (readonly number[])[]):
                or (older.status = 'queued' and (older.not_before is null or older.not_before <= now())
                    and not exists (select 1 from v mine where mine.id = older.id and mine.u = v.u))))
     returning v.u, d.id, d.identity_id, d.purpose, d.payload, d.send_mode, d.attempts, d.platform_message_id, d.expires_at,
-              i.channel, i.platform_user_id, i.reachability, i.unreachable_reason`.execute(db);
+              i.channel, i.platform_user_id, i.reachability, i.unreachable_reason, i.last_inbound_at, i.window_closed_at, i.follow_state, i.member_id`.execute(db);
   const claimed: ClaimedDelivery[][] = units.map(() => []);
   for (const row of rows) {
     claimed[row.u]!.push(claimedDeliveryOf(row));
@@ -168,7 +168,8 @@ export async function recordSentAndClaimNext(db: Db, items: readonly SentInUnit[
       returning nxt.u, jsonb_build_object(
         'id', d.id, 'identity_id', d.identity_id, 'purpose', d.purpose, 'payload', d.payload, 'send_mode', d.send_mode,
         'attempts', d.attempts, 'platform_message_id', d.platform_message_id, 'expires_at', d.expires_at,
-        'channel', i.channel, 'platform_user_id', i.platform_user_id, 'reachability', i.reachability, 'unreachable_reason', i.unreachable_reason) as row
+        'channel', i.channel, 'platform_user_id', i.platform_user_id, 'reachability', i.reachability, 'unreachable_reason', i.unreachable_reason,
+        'last_inbound_at', i.last_inbound_at, 'window_closed_at', i.window_closed_at, 'follow_state', i.follow_state, 'member_id', i.member_id) as row
     ), wake as (
       select v.u, (
         select n.id from deliveries me join deliveries n on n.identity_id = me.identity_id

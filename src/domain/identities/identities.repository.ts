@@ -16,6 +16,8 @@ export interface IdentityRecord {
   readonly memberId: string | null;
   readonly displayName: string | null;
   readonly profileFetchedAt: Date | null;
+  /** Deliveries wait for this member to write ('deferred'); set by touchIdentities only. */
+  readonly hasDeferred?: boolean;
 }
 
 /**
@@ -93,14 +95,15 @@ export async function findIdentity(db: Db | Tx, channel: ChannelId, platformUser
 /**
  * touchIdentity for many identities in one statement (a batch of turns), with the same rules;
  * the touches must name distinct identities (one statement cannot update a row twice). Returns
- * the records keyed `${channel}:${platformUserId}`.
+ * the records keyed `${channel}:${platformUserId}`, each saying whether deliveries wait for that
+ * member to write (an index probe: the turn pipeline flushes them only when some do).
  */
 export async function touchIdentities(db: Db | Tx, touches: readonly IdentityTouch[]): Promise<Map<string, IdentityRecord>> {
   const found = new Map<string, IdentityRecord>();
   if (touches.length === 0) return found;
   // Sorted: two batches touching overlapping identities lock their rows in the same order.
   const sorted = [...touches].sort((a, b) => (a.channel + a.platformUserId < b.channel + b.platformUserId ? -1 : 1));
-  const { rows } = await sql<{ id: string; channel: string; platform_user_id: string; member_id: string | null; display_name: string | null; profile_fetched_at: Date | null }>`
+  const { rows } = await sql<{ id: string; channel: string; platform_user_id: string; member_id: string | null; display_name: string | null; profile_fetched_at: Date | null; has_deferred: boolean }>`
     insert into channel_identities as ci (channel, platform_user_id, account_id, last_inbound_at, follow_state)
     select * from unnest(${sorted.map((t) => t.channel)}::text[], ${sorted.map((t) => t.platformUserId)}::text[], ${sorted.map((t) => t.accountId)}::text[],
                          ${sorted.map((t) => t.actedAt?.toISOString() ?? null)}::timestamptz[], ${sorted.map((t) => t.followState ?? 'unknown')}::text[])
@@ -112,7 +115,10 @@ export async function touchIdentities(db: Db | Tx, touches: readonly IdentityTou
       reachability = case when excluded.follow_state = 'following' or excluded.last_inbound_at is not null then 'reachable' else ci.reachability end,
       unreachable_reason = case when excluded.follow_state = 'following' or excluded.last_inbound_at is not null then null else ci.unreachable_reason end,
       updated_at = now()
-    returning id, channel, platform_user_id, member_id, display_name, profile_fetched_at`.execute(db);
-  for (const r of rows) found.set(`${r.channel}:${r.platform_user_id}`, { id: r.id, memberId: r.member_id, displayName: r.display_name, profileFetchedAt: r.profile_fetched_at });
+    returning id, channel, platform_user_id, member_id, display_name, profile_fetched_at,
+      exists (select 1 from deliveries d where d.identity_id = ci.id and d.status = 'deferred') as has_deferred`.execute(db);
+  for (const r of rows) {
+    found.set(`${r.channel}:${r.platform_user_id}`, { id: r.id, memberId: r.member_id, displayName: r.display_name, profileFetchedAt: r.profile_fetched_at, hasDeferred: r.has_deferred });
+  }
   return found;
 }

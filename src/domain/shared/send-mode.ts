@@ -1,4 +1,8 @@
-/** How a proactive or reply message goes out on each platform (chosen by the delivery policy). */
+/**
+ * How a proactive or reply message goes out on each platform, as the delivery policy chooses it
+ * (DESIGN.md "Delivery policy"): Messenger's messaging type and tag, or Zalo's consultation ("cs")
+ * or approved template message. The domain decides it; each channel's sender carries it out.
+ */
 export type SendMode =
   | { readonly channel: 'messenger'; readonly messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'; readonly tag?: 'CONFIRMED_EVENT_UPDATE' | 'ACCOUNT_UPDATE' | 'HUMAN_AGENT' | 'POST_PURCHASE_UPDATE' }
   | { readonly channel: 'zalo'; readonly kind: 'cs' }

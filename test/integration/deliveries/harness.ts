@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { PlatformChannel } from '../../../src/channels/channel';
 import type { Db } from '../../../src/db/database';
 import type { DeliveryStatus } from '../../../src/db/types';
+import type { DeliveryPolicySettings } from '../../../src/domain/deliveries/delivery-policy';
 import { insertDeliveries, type NewDelivery } from '../../../src/domain/deliveries/deliveries.repository';
 import { createBullMqOutbox, type BullMqOutbox } from '../../../src/jobs/outbox.bullmq';
 import type { ChannelSenders } from '../../../src/jobs/outbound.processor';
@@ -26,11 +27,34 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 
 let userSeq = 0;
 
-/** A member's identity on a channel; returns its id. */
-export async function createIdentity(db: Db, channel: PlatformChannel, platformUserId = `${channel}-user-${(userSeq += 1)}`): Promise<string> {
-  const row = await db.insertInto('channel_identities').values({ channel, platform_user_id: platformUserId }).returning('id').executeTakeFirstOrThrow();
+/**
+ * A member's identity on a channel; returns its id. By default the member wrote a minute ago
+ * (inside every platform window); pass `lastInboundAt: null` for one who never wrote.
+ */
+export async function createIdentity(
+  db: Db,
+  channel: PlatformChannel,
+  platformUserId = `${channel}-user-${(userSeq += 1)}`,
+  extra: { lastInboundAt?: Date | null; memberId?: string | null } = {},
+): Promise<string> {
+  const lastInboundAt = extra.lastInboundAt === undefined ? new Date(Date.now() - 60_000) : extra.lastInboundAt;
+  const row = await db
+    .insertInto('channel_identities')
+    .values({ channel, platform_user_id: platformUserId, last_inbound_at: lastInboundAt, member_id: extra.memberId ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A policy that holds nothing back for the time of day or a cap (tests of other rules use it). */
+export const OPEN_POLICY: DeliveryPolicySettings = {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  quietHours: null,
+  dailyCap: 1_000,
+  messengerTags: { confirmedEventUpdate: false, accountUpdate: false, humanAgent: false },
+  zaloPaidEnabled: false,
+  zaloTemplates: {},
+};
 
 let keySeq = 0;
 
@@ -91,6 +115,9 @@ export async function age(db: Db, ids: readonly number[], ms: number): Promise<v
 export interface OutboundHarnessOptions {
   readonly senders?: ChannelSenders;
   readonly sendsPerSecond?: Partial<Record<PlatformChannel, number>>;
+  /** The delivery policy's settings (default OPEN_POLICY) and its clock (default the system's). */
+  readonly policy?: DeliveryPolicySettings;
+  readonly now?: () => Date;
   /** Over the queue defaults for every job the outbox adds (tests shorten the backoff). */
   readonly jobOptions?: JobsOptions;
 }
@@ -128,6 +155,8 @@ export class OutboundHarness {
         queues: this.queues,
         senders: senders ?? {},
         sendsPerSecond: { zalo: 1_000, messenger: 1_000, ...this.options.sendsPerSecond },
+        policy: this.options.policy ?? OPEN_POLICY,
+        ...(this.options.now ? { now: this.options.now } : {}),
       },
     });
   }

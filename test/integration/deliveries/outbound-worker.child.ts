@@ -14,6 +14,7 @@ import { startWorkers } from '../../../src/jobs/workers';
 import { createLogger } from '../../../src/logging/logger';
 import { closeRedis, createRedis } from '../../../src/main/redis';
 import { FakeSender } from '../../helpers/fake-sender';
+import { OPEN_POLICY } from './harness';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     logger,
     connection: workerRedis,
     prefix: env('QUEUE_PREFIX'),
-    outbound: { queues, senders: { zalo }, sendsPerSecond: { zalo: 1_000, messenger: 1_000 } },
+    outbound: { queues, senders: { zalo }, sendsPerSecond: { zalo: 1_000, messenger: 1_000 }, policy: OPEN_POLICY },
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   process.stdout.write('ready\n');

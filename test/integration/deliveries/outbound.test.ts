@@ -56,13 +56,13 @@ describe('outbound deliveries', () => {
     expect(zalo.calls[0]).toMatchObject({ userId: '5435287219031111111', mode: REPLY_MODES.zalo, message: { text: expect.stringMatching(/^Chào bạn/) } });
   });
 
-  it('When the row names a send mode, then that mode goes to the sender', async () => {
+  it('When a reply row names a send mode, then that mode goes to the sender', async () => {
     const messenger = new FakeSender('messenger');
     const hh = harness();
     hh.start({ messenger });
     const identity = await createIdentity(t.db, 'messenger');
-    const mode = { channel: 'messenger', messagingType: 'MESSAGE_TAG', tag: 'CONFIRMED_EVENT_UPDATE' } as const;
-    const [id] = await createDeliveries(t.db, identity, 1, { purpose: 'waveReminder', sendMode: mode });
+    const mode = { channel: 'messenger', messagingType: 'UPDATE' } as const;
+    const [id] = await createDeliveries(t.db, identity, 1, { purpose: 'reply', sendMode: mode });
 
     await hh.outbox.enqueue([id!]);
     expect(await sentStatus(id!)).toMatchObject({ status: 'sent', platform_message_id: 'messenger-m1' });

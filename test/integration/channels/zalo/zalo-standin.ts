@@ -21,6 +21,8 @@ export interface ZaloStandInOptions {
   readonly accessTokens?: readonly string[];
   /** How long the OAuth host takes to answer, so that racing refreshes overlap. */
   readonly oauthDelayMs?: number;
+  /** After this many accepted messages, every access token then valid stops working (it expired mid-run). */
+  readonly expireAccessAfter?: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface ZaloStandInOptions {
  */
 export class ZaloStandIn {
   readonly requests: RecordedRequest[] = [];
+  /** Messages Zalo accepted, per recipient: what the members got. */
+  readonly accepted = new Map<string, number>();
   oauthCalls = 0;
   oauthAnswer: { status: number } | undefined;
   readonly validRefresh: Set<string>;
@@ -93,6 +97,9 @@ export class ZaloStandIn {
     }
     this.issued++;
     const body = JSON.parse(req.body) as { recipient?: { user_id?: string }; user_id?: string };
+    const recipient = body.recipient?.user_id ?? body.user_id ?? '';
+    this.accepted.set(recipient, (this.accepted.get(recipient) ?? 0) + 1);
+    if (this.issued === this.options.expireAccessAfter) this.validAccess.clear();
     json(res, {
       error: 0,
       message: 'Success',

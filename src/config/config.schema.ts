@@ -1,3 +1,4 @@
+import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 
 /** Unset and empty variables are the same thing: `.env.example` ships `ZALO_APP_ID=` lines. */
@@ -30,6 +31,27 @@ const quietHours = withDefault('21:30-07:00').transform((v, ctx) => {
   }
   return { startMinute: Number(a[1]) * 60 + Number(a[2]), endMinute: Number(b[1]) * 60 + Number(b[2]), text: `${from}-${to}` };
 });
+
+/**
+ * A schedule: a cron pattern (5 fields, or 6 with seconds first; `1#1` is "the first Monday"), read
+ * by BullMQ's own parser exactly as its job scheduler will read it, or `off`. Null means off.
+ */
+const schedulePattern = (fallback: string) =>
+  withDefault(fallback).transform((v, ctx) => {
+    const pattern = v.trim().replace(/\s+/g, ' ');
+    if (pattern.toLowerCase() === 'off') return null;
+    let valid = pattern.split(' ').length >= 5;
+    try {
+      if (valid) valid = getNextMillis(Date.now(), { pattern, tz: 'UTC' }) !== undefined;
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      ctx.addIssue({ code: 'custom', message: 'expected a cron pattern such as "30 7 * * 1" (minute hour day-of-month month day-of-week) or "off"' });
+      return z.NEVER;
+    }
+    return pattern;
+  });
 
 function isValidTimeZone(tz: string): boolean {
   try {
@@ -90,6 +112,14 @@ export const environmentSchema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,
+    UNCLE_HO_SCHEDULE: schedulePattern('30 7 * * 1'),
+    GOOD_NEWS_SCHEDULE: schedulePattern('0 7 * * *'),
+    LEGAL_INFO_SCHEDULE: schedulePattern('30 11 * * *'),
+    WAVE_LIFECYCLE_SCHEDULE: schedulePattern('*/5 * * * *'),
+    CADRE_NUDGE_SCHEDULE: schedulePattern('0 9 * * *'),
+    BRANCH_DIGEST_SCHEDULE: schedulePattern('0 16 * * 5'),
+    THEORY_CLUB_SCHEDULE: schedulePattern('0 8 * 1,4,7,10 1#1'),
+    GOOD_NEWS_REPORT_REMINDER_SCHEDULE: schedulePattern('0 20 * * *'),
     ADMIN_PASSWORD: optionalText,
     LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' })),
     LOG_PRETTY: withDefault('0').pipe(z.enum(['0', '1'], { message: 'expected 0 or 1' })),

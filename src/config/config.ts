@@ -10,6 +10,20 @@ export interface QuietHours {
   readonly text: string;
 }
 
+/** The recurring jobs whose times are settings (issue 5 §3). */
+export type ScheduleName =
+  | 'uncleHoTeaching'
+  | 'goodNews'
+  | 'legalInfo'
+  | 'waveLifecycle'
+  | 'cadreNudges'
+  | 'branchDigest'
+  | 'theoryClub'
+  | 'goodNewsReportReminder';
+
+/** Each schedule's cron pattern in APP_TIMEZONE, or null when switched off. */
+export type ScheduleSettings = Readonly<Record<ScheduleName, string | null>>;
+
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly port: number;
@@ -50,6 +64,7 @@ export interface Config {
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
   readonly simulator: boolean;
   readonly quietHours: QuietHours | null;
+  readonly schedules: ScheduleSettings;
   readonly adminPassword: string | undefined;
   readonly log: { readonly level: string; readonly pretty: boolean };
 }
@@ -114,6 +129,16 @@ function toConfig(env: Environment): Config {
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,
+    schedules: {
+      uncleHoTeaching: env.UNCLE_HO_SCHEDULE,
+      goodNews: env.GOOD_NEWS_SCHEDULE,
+      legalInfo: env.LEGAL_INFO_SCHEDULE,
+      waveLifecycle: env.WAVE_LIFECYCLE_SCHEDULE,
+      cadreNudges: env.CADRE_NUDGE_SCHEDULE,
+      branchDigest: env.BRANCH_DIGEST_SCHEDULE,
+      theoryClub: env.THEORY_CLUB_SCHEDULE,
+      goodNewsReportReminder: env.GOOD_NEWS_REPORT_REMINDER_SCHEDULE,
+    },
     adminPassword: env.ADMIN_PASSWORD,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY === '1' },
   });

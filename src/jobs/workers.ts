@@ -6,6 +6,8 @@ import { runWithLogContext } from '../logging/log-context';
 import type { Logger } from '../logging/logger';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
+import { createSchedulesProcessor } from './schedules.processor';
+import type { ScheduleContext } from '../domain/reminders/schedule-context';
 import { createProofImagesProcessor, type ProofImagesDeps } from './proof-images.processor';
 import { createTurnsProcessor } from './turns.processor';
 import { createBullMqOutbox } from './outbox.bullmq';
@@ -26,6 +28,8 @@ import {
   type ProofImageResult,
   type ProofImageSweepJob,
   type Queues,
+  type ScheduleJob,
+  type ScheduleJobResult,
   type TurnsJob,
   type TurnsResult,
   TURN_RUNNERS,
@@ -52,11 +56,16 @@ export interface WorkerDeps {
   readonly prefix: string;
   /** Outbound deliveries and their relay; without it this process runs housekeeping only. */
   readonly outbound?: OutboundWorkerDeps;
+  /** The content and reminder schedules (issue 5 §3); without it their firings wait for a process that has it. */
+  readonly schedules?: { readonly context: ScheduleContext };
   /** Inbound turns; without it this process runs no conversations. */
   readonly turns?: TurnsWorkerDeps;
   /** Proof image downloads (and their sweeper); without it images wait for a process that has it. */
   readonly proofImages?: Omit<ProofImagesDeps, 'db' | 'logger'>;
 }
+
+/** A firing is a few queries and inserts; two at once lets a long digest not hold the lifecycle back. */
+export const SCHEDULES_WORKER_OPTIONS = { concurrency: 2, lockDuration: 60_000 } as const;
 
 /** Downloads wait on a CDN, not the CPU: a few at once; the lock covers the download's deadline. */
 export const PROOF_IMAGES_WORKER_OPTIONS = { concurrency: 4, lockDuration: 60_000 } as const;
@@ -165,6 +174,11 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     1,
   );
   const workers: Worker[] = [housekeeping as unknown as Worker];
+  if (deps.schedules) {
+    const { concurrency, ...options } = SCHEDULES_WORKER_OPTIONS;
+    const processor = createSchedulesProcessor({ context: deps.schedules.context, logger: deps.logger });
+    workers.push(createWorker<ScheduleJob, ScheduleJobResult>(QUEUE_NAMES.schedules, processor, deps, concurrency, options) as unknown as Worker);
+  }
   if (deps.turns) {
     const { queues, pipeline } = deps.turns;
     const { concurrency, ...options } = TURNS_WORKER_OPTIONS;

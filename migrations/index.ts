@@ -10,6 +10,7 @@ import * as onboarding from './20261129_0101_onboarding';
 import * as proofs from './20261129_0201_proofs';
 import * as cadre from './20261129_0301_cadre';
 import * as memberServices from './20261129_0401_member_services';
+import * as broadcasts from './20261129_0502_broadcasts';
 import * as schedules from './20261129_0504_schedules';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '20261129_0201_proofs': proofs,
   '20261129_0301_cadre': cadre,
   '20261129_0401_member_services': memberServices,
+  '20261129_0502_broadcasts': broadcasts,
   '20261129_0504_schedules': schedules,
 };

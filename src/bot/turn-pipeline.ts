@@ -11,6 +11,7 @@ import { claimHeads, lockConversations, lockReadyConversations, markEventDead, m
 import { TurnSavepoints } from './lazy-savepoint';
 import { CollectingSink, type PlatformBotAdapter } from './platform-bot.adapter';
 import { StateConflictError } from './postgres-storage';
+import { prefetchTurnFacts, setTurnFacts, type TurnFacts } from './turn-facts';
 import { setTurnPerson } from './turn-person';
 import { runInTurnTransaction, type CachedState, type TurnStateBuffer } from './turn-scope';
 import type { VungXanhBot } from './vung-xanh.bot';
@@ -92,6 +93,11 @@ function touchOf(event: InboundEvent): IdentityTouch {
   };
 }
 
+/** Events that reach the bot (receipts and platform-inbox staff replies are recorded without a turn). */
+function runsDialogs(event: InboundEvent): boolean {
+  return event.kind !== 'delivered' && event.kind !== 'read' && event.kind !== 'staffReply';
+}
+
 /** The bot_state keys a turn of this event reads (botbuilder's ConversationState and UserState keys). */
 function stateKeysOf(event: InboundEvent): string[] {
   const activity = activityFromEvent(event);
@@ -121,7 +127,7 @@ interface Committed {
 }
 
 /** One turn, inside the batch's transaction and behind its savepoint: returns what it sent and what it queued for others. */
-async function runOneTurn(deps: TurnPipelineDeps, tx: Tx, event: InboundEvent, identity: IdentityRecord, state: TurnStateBuffer): Promise<{ messages: OutboundMessage[]; others: number[]; tasks: (() => Promise<void>)[] }> {
+async function runOneTurn(deps: TurnPipelineDeps, tx: Tx, event: InboundEvent, identity: IdentityRecord, facts: TurnFacts | undefined, state: TurnStateBuffer): Promise<{ messages: OutboundMessage[]; others: number[]; tasks: (() => Promise<void>)[] }> {
   if (event.kind === 'delivered' || event.kind === 'read') {
     await deps.recordReceipt(tx, identity.id, event);
     return { messages: [], others: [], tasks: [] };
@@ -142,6 +148,7 @@ async function runOneTurn(deps: TurnPipelineDeps, tx: Tx, event: InboundEvent, i
     () =>
       adapter.processActivity(activity, sink, (context) => {
         setTurnPerson(context, person);
+        if (facts) setTurnFacts(context, facts);
         return deps.bot.onTurn(context);
       }),
     { state },
@@ -163,6 +170,7 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
     const items = heads.map((head) => ({ head, event: head.payload as unknown as InboundEvent }));
     const identities = await touchIdentities(tx, items.map((i) => touchOf(i.event)));
     const cache = new Map<string, CachedState>(await prefetchStates(tx, items.flatMap((i) => stateKeysOf(i.event))));
+    const facts = await prefetchTurnFacts(tx, [...new Set(items.filter((i) => runsDialogs(i.event)).map((i) => identities.get(`${i.event.channel}:${i.event.userId}`)?.id).filter((id): id is string => id !== undefined))]);
     const stateWrites = new Map<string, BatchStateWrite>();
     const replySets: ReplySet[] = [];
     const apologies: { keyPrefix: string; channel: PlatformChannel }[] = [];
@@ -186,7 +194,7 @@ async function runBatchTransaction(deps: TurnPipelineDeps, keys: readonly string
       const turnTx = savepoints.begin();
       const state: TurnStateBuffer = { cache, writes: new Map() };
       try {
-        const turn = await runOneTurn(deps, turnTx.tx, event, identity, state);
+        const turn = await runOneTurn(deps, turnTx.tx, event, identity, facts.get(identity.id), state);
         for (const [key, w] of state.writes) {
           const before = stateWrites.get(key);
           const expected = before ? before.expected : (cache.get(key)?.etag ?? null);

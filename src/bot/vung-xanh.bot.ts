@@ -15,7 +15,6 @@ import { MENU_ENTRIES, menuEntriesFor } from '../dialogs/menu';
 import { MENU, TEXT } from '../dialogs/messages.vi';
 import type { OnboardingOptions } from '../dialogs/onboarding.dialog';
 import { consentState } from '../domain/consents/consent.service';
-import { latestConsentOfIdentity } from '../domain/consents/consents.repository';
 import { matchKey } from '../domain/shared/text';
 import { ERASURE_REQUEST_EVENT, SHARED_INFO_EVENT } from './activity-mapping';
 import { isTurnStateForgotten } from './forgotten-state';
@@ -23,6 +22,7 @@ import { handleErasureRequest } from '../dialogs/erasure-request';
 import { OccConversationState, OccUserState } from './occ-state';
 import { PostgresStorage } from './postgres-storage';
 import { capInput, hashKeyword, interruptionOf, pickedNumber, recognizeChoice } from './recognizer';
+import { registrationConsentOf } from './turn-facts';
 import { turnPerson } from './turn-person';
 import { turnDb } from './turn-scope';
 
@@ -162,7 +162,7 @@ export class VungXanhBot {
   /** Someone not registered is asked for consent (or goes on registering) unless they declined the current notice. */
   private async onboardOrShowMenu(dc: DialogContext): Promise<void> {
     if (await currentMember(dc.context, this.db)) return this.begin(dc, DIALOG.mainMenu);
-    const latest = await latestConsentOfIdentity(turnDb(this.db), turnPerson(dc.context).identityId, 'registration');
+    const latest = await registrationConsentOf(dc.context, turnDb(this.db), turnPerson(dc.context).identityId);
     if (consentState(latest) === 'declined') return this.begin(dc, DIALOG.mainMenu);
     return this.begin(dc, DIALOG.onboarding, { from: 'greeting' } satisfies OnboardingOptions);
   }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChannelId } from '../db/types';
 import type { OutboundMessage } from '../domain/shared/outbound-message';
+import type { SendMode } from '../domain/shared/send-mode';
 
 /** The channels that reach members through a platform (the simulator stands in for one of these). */
 export type PlatformChannel = Exclude<ChannelId, 'simulator'>;
@@ -101,11 +102,7 @@ export interface ChannelWebhook {
   parse(rawBody: Buffer): ParsedWebhook;
 }
 
-/** How a proactive or reply message goes out on each platform (chosen by the delivery policy). */
-export type SendMode =
-  | { readonly channel: 'messenger'; readonly messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG'; readonly tag?: 'CONFIRMED_EVENT_UPDATE' | 'ACCOUNT_UPDATE' | 'HUMAN_AGENT' | 'POST_PURCHASE_UPDATE' }
-  | { readonly channel: 'zalo'; readonly kind: 'cs' }
-  | { readonly channel: 'zalo'; readonly kind: 'template'; readonly templateId: string; readonly templateData: Readonly<Record<string, string>> };
+export type { SendMode };
 
 /**
  * What a failed send means, whatever the platform's code:

@@ -283,6 +283,11 @@ export interface BroadcastsTable {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   cancelled_at: Timestamp | null;
+  /** The last recipient key whose deliveries are recorded and enqueued (a fan-out resumes after it). */
+  fanout_cursor: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The creator's branches (null: the whole district); the fan-out stays inside them. */
+  scope_branch_ids: ColumnType<string[] | null, string | null | undefined, string | null>;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DeliveriesTable {

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder-core';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { InboundChannelData } from '../bot/activity-mapping';
+import { mayHaveUnclosedThread } from '../bot/turn-facts';
 import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
 import type { HandoverAttachment } from '../db/types';
@@ -40,6 +41,7 @@ function attachmentsOf(context: TurnContext): HandoverAttachment[] {
  */
 export function handoverInterceptor(deps: DialogDeps): (context: TurnContext) => Promise<boolean> {
   return async (context) => {
+    if (!mayHaveUnclosedThread(context)) return false;
     const db = turnDb(deps.db);
     const { identityId } = turnPerson(context);
     const thread = await findUnclosedThread(db, identityId);

@@ -2,7 +2,8 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoi
 import { turnPerson } from '../bot/turn-person';
 import { turnDb } from '../bot/turn-scope';
 import { consentState, REGISTRATION_NOTICE_VERSION } from '../domain/consents/consent.service';
-import { latestConsentOfIdentity, recordConsent } from '../domain/consents/consents.repository';
+import { recordConsent } from '../domain/consents/consents.repository';
+import { noteRegistrationConsent, registrationConsentOf } from '../bot/turn-facts';
 import { choiceOf } from './choice-words';
 import { currentMember } from './current-member';
 import type { DialogDeps } from './dialog-deps';
@@ -44,7 +45,7 @@ export class OnboardingDialog extends ComponentDialog {
       return handOff(step, DIALOG.mainMenu);
     }
     if (options.from === undefined) await step.context.sendActivity(ONBOARDING.needsRegistration);
-    const latest = await latestConsentOfIdentity(turnDb(this.deps.db), turnPerson(step.context).identityId, 'registration');
+    const latest = await registrationConsentOf(step.context, turnDb(this.deps.db), turnPerson(step.context).identityId);
     if (consentState(latest) === 'granted') return step.next({ value: ONBOARDING.consentYes.value, index: 0, score: 1, alreadyGiven: true });
     return step.prompt(CONSENT_PROMPT, {
       prompt: ONBOARDING.consentNotice,
@@ -59,6 +60,7 @@ export class OnboardingDialog extends ComponentDialog {
     if (!answer.alreadyGiven) {
       const person = turnPerson(step.context);
       await recordConsent(turnDb(this.deps.db), { identityId: person.identityId, memberId: null, purpose: 'registration', granted, noticeVersion: REGISTRATION_NOTICE_VERSION });
+      noteRegistrationConsent(step.context, { granted, noticeVersion: REGISTRATION_NOTICE_VERSION, recordedAt: new Date() });
       await step.context.sendActivity(granted ? ONBOARDING.consentAccepted : ONBOARDING.consentDeclined);
     }
     if (!granted) return handOff(step, DIALOG.mainMenu);

@@ -16,6 +16,7 @@ export const QUEUE_NAMES = {
   outboundZalo: 'outbound-zalo',
   outboundMessenger: 'outbound-messenger',
   proofImages: 'proof-images',
+  broadcasts: 'broadcasts',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -129,6 +130,37 @@ export function proofImageJobId(proofId: string): string {
   return `img-${proofId}`;
 }
 
+/**
+ * A broadcast's own jobs (broadcasts.processor.ts): its fan-out (at its send time), the check that
+ * completes it, the cleanup after a cancel; and a sweep that gives an unfinished broadcast its job
+ * back (a crash between recording it and adding its job, or Redis losing its data).
+ */
+export interface BroadcastJob {
+  readonly broadcastId: string;
+}
+
+export type BroadcastSweepJob = Record<string, never>;
+
+export interface BroadcastJobResult {
+  readonly outcome: string;
+  readonly count?: number;
+}
+
+export const BROADCAST_JOB_NAMES = { fanOut: 'fanout', completion: 'completion', discard: 'discard', sweep: 'sweep' } as const;
+export const BROADCAST_SWEEP_EVERY_MS = 60_000;
+
+/** One job of each kind per broadcast while it exists (adding it again is ignored). */
+export function broadcastJobId(kind: 'fanout' | 'completion' | 'discard', broadcastId: string): string {
+  return `${kind}-${broadcastId}`;
+}
+
+/**
+ * The BullMQ priority of a broadcast's sends. Jobs without a priority run before prioritized ones,
+ * so a member who writes during a 100,000-recipient broadcast gets the bot's reply at once instead
+ * of behind the whole broadcast.
+ */
+export const BROADCAST_SEND_PRIORITY = 100;
+
 export const HOUSEKEEPING_JOB_NAME = 'housekeeping';
 export const INBOUND_RETENTION_DAYS = 30;
 export const OUTBOUND_JOB_NAME = 'send';
@@ -209,6 +241,14 @@ export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSc
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: true,
   },
+  // A fan-out that fails (PostgreSQL away) resumes from its cursor on the next attempt. Finished
+  // jobs are removed, so that the sweep may add a broadcast's job again; the row says what happened.
+  broadcasts: {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 2_000, jitter: 0.3 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * DAY_SECONDS },
+  },
 };
 
 export type OutboundQueue = Queue<OutboundJob, OutboundResult>;
@@ -221,6 +261,7 @@ export interface Queues {
   readonly outboundZalo: OutboundQueue;
   readonly outboundMessenger: OutboundQueue;
   readonly proofImages: Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>;
+  readonly broadcasts: Queue<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>;
 }
 
 /** A producer of the turns queue alone, on a connection of its own (the webhook intake's trigger). */
@@ -265,6 +306,7 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
       prefix,
       defaultJobOptions: JOB_OPTIONS['proof-images'],
     }),
+    broadcasts: new Queue<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>(QUEUE_NAMES.broadcasts, { connection, prefix, defaultJobOptions: JOB_OPTIONS.broadcasts }),
   };
   for (const queue of allQueues(queues)) {
     queue.on('error', (err) => logger[isConnectionError(err) ? 'debug' : 'error']({ err, queue: queue.name }, 'queue error'));

@@ -9,6 +9,8 @@ import {
   OUTBOX_RELAY_JOB_NAME,
   PROOF_IMAGE_SWEEP_EVERY_MS,
   PROOF_IMAGE_SWEEP_JOB_NAME,
+  BROADCAST_JOB_NAMES,
+  BROADCAST_SWEEP_EVERY_MS,
   type Queues,
   type ScheduleJob,
   type ScheduleJobResult,
@@ -21,6 +23,8 @@ export const HOUSEKEEPING_PATTERN = '30 3 * * *';
 export const OUTBOX_RELAY_SCHEDULER_ID = 'outbox-relay';
 /** Every minute: proof images whose download job was lost get it back. */
 export const PROOF_IMAGE_SWEEP_SCHEDULER_ID = 'proof-images-sweep';
+/** Every minute: an unfinished broadcast without its job (fan-out or completion check) gets it back. */
+export const BROADCAST_SWEEP_SCHEDULER_ID = 'broadcasts-sweep';
 
 /** The scheduler id of each content and reminder schedule (stable: renaming one would leave the old running until removed). */
 export const SCHEDULE_SCHEDULER_IDS: Readonly<Record<ScheduleName, string>> = {
@@ -61,6 +65,12 @@ export async function ensureSchedulers(queues: Queues, timezone: string, schedul
     { name: PROOF_IMAGE_SWEEP_JOB_NAME, data: {}, opts: { ...JOB_OPTIONS['proof-images'], attempts: 1 } },
   );
   await removeUndeclared(queues.proofImages, [PROOF_IMAGE_SWEEP_SCHEDULER_ID]);
+  await queues.broadcasts.upsertJobScheduler(
+    BROADCAST_SWEEP_SCHEDULER_ID,
+    { every: BROADCAST_SWEEP_EVERY_MS },
+    { name: BROADCAST_JOB_NAMES.sweep, data: {}, opts: { ...JOB_OPTIONS.broadcasts, attempts: 1 } },
+  );
+  await removeUndeclared(queues.broadcasts, [BROADCAST_SWEEP_SCHEDULER_ID]);
 }
 
 /**

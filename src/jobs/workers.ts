@@ -13,6 +13,8 @@ import { createTurnsProcessor } from './turns.processor';
 import { createBullMqOutbox } from './outbox.bullmq';
 import { createOutboxRelayProcessor } from './outbox-relay.processor';
 import { createChannelPauser, createOutboundProcessor, type ChannelSenders } from './outbound.processor';
+import { createBroadcastsProcessor } from './broadcasts.processor';
+import type { BroadcastsService } from '../domain/broadcasts/broadcasts.service';
 import {
   OUTBOUND_QUEUE_NAMES,
   PLATFORM_CHANNELS,
@@ -32,6 +34,9 @@ import {
   type ScheduleJobResult,
   type TurnsJob,
   type TurnsResult,
+  type BroadcastJob,
+  type BroadcastJobResult,
+  type BroadcastSweepJob,
   TURN_RUNNERS,
   triggerTurns,
 } from './queues';
@@ -62,10 +67,23 @@ export interface WorkerDeps {
   readonly turns?: TurnsWorkerDeps;
   /** Proof image downloads (and their sweeper); without it images wait for a process that has it. */
   readonly proofImages?: Omit<ProofImagesDeps, 'db' | 'logger'>;
+  /** Broadcasts' fan-outs and completion checks; without it broadcasts wait for a process that has it. */
+  readonly broadcasts?: BroadcastsWorkerDeps;
 }
 
 /** A firing is a few queries and inserts; two at once lets a long digest not hold the lifecycle back. */
 export const SCHEDULES_WORKER_OPTIONS = { concurrency: 2, lockDuration: 60_000 } as const;
+
+export interface BroadcastsWorkerDeps {
+  readonly service: BroadcastsService;
+  readonly queues: Queues;
+}
+
+/**
+ * A fan-out is a loop of database pages (a few seconds for 100,000 recipients), so two at most run
+ * at once; the others (completion checks, discards) are short.
+ */
+export const BROADCASTS_WORKER_OPTIONS = { concurrency: 2, lockDuration: 30_000, stalledInterval: 10_000 } as const;
 
 /** Downloads wait on a CDN, not the CPU: a few at once; the lock covers the download's deadline. */
 export const PROOF_IMAGES_WORKER_OPTIONS = { concurrency: 4, lockDuration: 60_000 } as const;
@@ -190,6 +208,11 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     const { concurrency, ...options } = PROOF_IMAGES_WORKER_OPTIONS;
     const processor = createProofImagesProcessor({ db: deps.db, logger: deps.logger, ...deps.proofImages });
     workers.push(createWorker<ProofImageJob | ProofImageSweepJob, ProofImageResult>(QUEUE_NAMES.proofImages, processor, deps, concurrency, options) as unknown as Worker);
+  }
+  if (deps.broadcasts) {
+    const { concurrency, ...options } = BROADCASTS_WORKER_OPTIONS;
+    const processor = createBroadcastsProcessor({ db: deps.db, logger: deps.logger, queues: deps.broadcasts.queues, service: deps.broadcasts.service });
+    workers.push(createWorker<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>(QUEUE_NAMES.broadcasts, processor, deps, concurrency, options) as unknown as Worker);
   }
   return workers;
 }

@@ -9,6 +9,7 @@ import { ensureSchedulers } from '../jobs/schedules';
 import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
+import { buildBroadcasts } from './broadcasts';
 import { buildChannels, type Channels } from './channels';
 import { buildConversations, type Conversations } from './conversations';
 import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps';
@@ -173,6 +174,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
         prefix: config.queuePrefix,
         turns: { pipeline: gate ? { ...conversations.pipeline, beforeBatch: gate.wait } : conversations.pipeline, queues: deps.queues },
         proofImages: conversations.proofImages,
+        broadcasts: { service: buildBroadcasts({ config, db: deps.db, queues: deps.queues, logger }), queues: deps.queues },
         outbound: {
           queues: deps.queues,
           senders: channels.senders,

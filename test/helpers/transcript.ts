@@ -23,6 +23,7 @@ import type { SendApiRequest } from '../../src/channels/messenger/messenger.type
 import { renderZaloMessages, type ZaloCsRequest } from '../../src/channels/zalo/zalo.render';
 import { activityFromEvent } from '../../src/bot/activity-mapping';
 import { CollectingSink, MessengerAdapter, ZaloAdapter, type PlatformBotAdapter } from '../../src/bot/platform-bot.adapter';
+import { prefetchTurnFacts, setTurnFacts } from '../../src/bot/turn-facts';
 import { setTurnPerson } from '../../src/bot/turn-person';
 import { runInTurnTransaction } from '../../src/bot/turn-scope';
 import { VungXanhBot } from '../../src/bot/vung-xanh.bot';
@@ -262,9 +263,12 @@ export class TranscriptUser {
         ...(full.kind === 'follow' ? { followState: 'following' as const } : {}),
       });
       const person = { identityId: identity.id, channel: this.channel, platformUserId: this.platformUserId, memberId: identity.memberId };
+      // As the pipeline does: the facts every turn asks about, read before the turn.
+      const facts = (await prefetchTurnFacts(tx, [identity.id])).get(identity.id);
       return runInTurnTransaction(tx, () =>
         this.adapter.processActivity(activity, sink, (context) => {
           setTurnPerson(context, person);
+          if (facts) setTurnFacts(context, facts);
           return this.bot.onTurn(context);
         }),
       );

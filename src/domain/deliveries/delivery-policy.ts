@@ -5,8 +5,8 @@
  * The platform's own verdict (a "window closed" or "blocked" answer) is applied by the outbound
  * processor and lands back here through `windowClosedAt` and `reachability`.
  */
-import type { DeliveryPurpose } from '../../db/types';
-import type { PlatformChannel, SendMode } from '../../channels/channel';
+import type { DeliveryPurpose, PlatformChannelId } from '../../db/types';
+import type { SendMode } from '../shared/send-mode';
 import { addDays, localDayOf, zonedMidnight, type LocalDay } from '../shared/time';
 
 const HOUR_MS = 3_600_000;
@@ -46,7 +46,7 @@ export interface DeliveryPolicySettings {
 }
 
 export interface RecipientClock {
-  readonly channel: PlatformChannel;
+  readonly channel: PlatformChannelId;
   readonly lastInboundAt: Date | null;
   /** Set when the platform answered "outside window" after the member's last message. */
   readonly windowClosedAt: Date | null;

@@ -1,0 +1,347 @@
+import { sql, type RawBuilder } from 'kysely';
+import { withTransaction, type Db } from '../../db/database';
+import type { BroadcastButton, BroadcastStatus, DeliveryPurpose, DeliveryStatus } from '../../db/types';
+import { guestRecipients, memberRecipients, type ResolvedAudience } from './broadcast-audience';
+import { WINDOW_EDGES_MS, type PlannedDelivery } from './reach-buckets';
+
+/**
+ * The only SQL for broadcasts. Life of a row:
+ *   scheduled --fan-out starts--> fanningOut --every recipient recorded--> sending --nothing left queued--> completed
+ *   scheduled | fanningOut | sending --cancel--> cancelled
+ * Its deliveries are rows of `deliveries` (broadcast_id), one per recipient, with the idempotency
+ * key `broadcast:<id>:<recipient key>`: a fan-out run again after a crash inserts nothing twice.
+ */
+
+export interface NewBroadcastRow {
+  readonly purpose: DeliveryPurpose;
+  readonly title: string | null;
+  readonly text: string;
+  readonly imageUrl: string | null;
+  readonly buttons: readonly BroadcastButton[];
+  readonly audience: unknown;
+  readonly waveId: string | null;
+  readonly contentItemId: string | null;
+  readonly sendAt: Date | null;
+  readonly scheduleKey: string | null;
+  readonly createdByStaffId: string | null;
+  readonly scopeBranchIds: readonly string[] | null;
+  readonly expiresAt: Date | null;
+}
+
+export interface BroadcastRow {
+  readonly id: string;
+  readonly purpose: DeliveryPurpose;
+  readonly title: string | null;
+  readonly text: string;
+  readonly image_url: string | null;
+  readonly buttons: BroadcastButton[];
+  readonly audience: Record<string, unknown>;
+  readonly wave_id: string | null;
+  readonly status: BroadcastStatus;
+  readonly send_at: Date | null;
+  readonly recipients_count: number | null;
+  readonly started_at: Date | null;
+  readonly completed_at: Date | null;
+  readonly fanout_cursor: string | null;
+  readonly scope_branch_ids: string[] | null;
+  readonly expires_at: Date | null;
+}
+
+const BROADCAST_COLUMNS = [
+  'id',
+  'purpose',
+  'title',
+  'text',
+  'image_url',
+  'buttons',
+  'audience',
+  'wave_id',
+  'status',
+  'send_at',
+  'recipients_count',
+  'started_at',
+  'completed_at',
+  'fanout_cursor',
+  'scope_branch_ids',
+  'expires_at',
+] as const;
+
+/** Inserts the broadcast as 'scheduled'; with a schedule key already used, returns the first one instead. */
+export async function insertBroadcast(db: Db, b: NewBroadcastRow): Promise<{ id: string; status: BroadcastStatus; created: boolean }> {
+  const inserted = await db
+    .insertInto('broadcasts')
+    .values({
+      purpose: b.purpose,
+      title: b.title,
+      text: b.text,
+      image_url: b.imageUrl,
+      buttons: JSON.stringify(b.buttons),
+      audience: JSON.stringify(b.audience),
+      expires_at: b.expiresAt,
+      wave_id: b.waveId,
+      content_item_id: b.contentItemId,
+      status: 'scheduled',
+      send_at: b.sendAt,
+      schedule_key: b.scheduleKey,
+      created_by_staff_id: b.createdByStaffId,
+      scope_branch_ids: b.scopeBranchIds === null ? null : JSON.stringify(b.scopeBranchIds),
+    })
+    .onConflict((oc) => oc.column('schedule_key').doNothing())
+    .returning(['id', 'status'])
+    .executeTakeFirst();
+  if (inserted) return { ...inserted, created: true };
+  const existing = await db.selectFrom('broadcasts').select(['id', 'status']).where('schedule_key', '=', b.scheduleKey).executeTakeFirstOrThrow();
+  return { ...existing, created: false };
+}
+
+export async function findBroadcast(db: Db, id: string): Promise<BroadcastRow | undefined> {
+  return db.selectFrom('broadcasts').select(BROADCAST_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** scheduled -> fanningOut (started_at set once); returns the row when it is (now) fanning out. */
+export async function startFanOut(db: Db, id: string): Promise<BroadcastRow | undefined> {
+  return db
+    .updateTable('broadcasts')
+    .set({ status: 'fanningOut', started_at: sql<Date>`coalesce(started_at, now())` })
+    .where('id', '=', id)
+    .where('status', 'in', ['scheduled', 'fanningOut'])
+    .returning(BROADCAST_COLUMNS)
+    .executeTakeFirst();
+}
+
+/** What the policy decided for each bucket of recipients (reach-buckets.ts), as parallel arrays for SQL. */
+export interface BucketPlan {
+  readonly keys: readonly string[];
+  readonly plans: readonly PlannedDelivery[];
+}
+
+/** The recipient clock SQL needs to put a recipient `r` into its bucket. */
+export interface BucketContext {
+  readonly now: Date;
+  /** Local midnight of today: proactive messages sent since count against the daily cap. */
+  readonly dayStart: Date;
+  readonly dailyCap: number;
+}
+
+/** The bucket of recipient `r` as reach-buckets.ts `bucketKey` writes it. */
+function bucketKeySql(ctx: BucketContext): RawBuilder<string> {
+  const windows = WINDOW_EDGES_MS.map((edge, i) => sql`when r.last_inbound_at > ${new Date(ctx.now.getTime() - edge)}::timestamptz then ${String(i)}`);
+  return sql<string>`r.channel || '|' || r.reachability || '|' || r.follow_state || '|' ||
+    (case when r.last_inbound_at is null or (r.window_closed_at is not null and r.window_closed_at >= r.last_inbound_at) then 'closed'
+          ${sql.join(windows, sql` `)} else ${String(WINDOW_EDGES_MS.length)} end) || '|' ||
+    (case when (select count(*) from deliveries x
+                where x.identity_id = r.identity_id and x.status in ('sent', 'delivered', 'read') and x.sent_at >= ${ctx.dayStart}::timestamptz
+                  and x.purpose not in ('reply', 'staffReply')) >= ${ctx.dailyCap} then 't' else 'f' end)`;
+}
+
+/** How many recipients of the audience fall in each bucket (members and guests together). */
+export async function countByBucket(db: Db, audience: ResolvedAudience, ctx: BucketContext): Promise<{ bucket: string; n: number }[]> {
+  const { rows } = await sql<{ bucket: string; n: number }>`
+    select ${bucketKeySql(ctx)} as bucket, count(*)::int as n
+    from (${memberRecipients(audience)} union all ${guestRecipients(audience)}) r
+    group by 1`.execute(db);
+  return rows;
+}
+
+export type FanOutPhase = 'members' | 'guests';
+
+/** Where a fan-out stands: the phase and the last recipient key done in it. */
+export interface FanOutCursor {
+  readonly phase: FanOutPhase;
+  readonly after: string | null;
+}
+
+/** The saved cursor; null when every page is done. */
+export function parseCursor(text: string | null): FanOutCursor | null {
+  if (text === null) return { phase: 'members', after: null };
+  const [phase, after] = text.split(':');
+  if (phase === 'done') return null;
+  return { phase: phase === 'guests' ? 'guests' : 'members', after: after || null };
+}
+
+export function cursorText(c: FanOutCursor | null): string {
+  return c === null ? 'done:' : `${c.phase}:${c.after ?? ''}`;
+}
+
+export interface FanOutPageInput {
+  readonly broadcastId: string;
+  readonly audience: ResolvedAudience;
+  readonly cursor: FanOutCursor;
+  readonly limit: number;
+  readonly purpose: DeliveryPurpose;
+  readonly topic: string;
+  /** JSON of the OutboundMessage every recipient gets. */
+  readonly payload: string;
+  readonly expiresAt: Date | null;
+  readonly ctx: BucketContext;
+  readonly plan: BucketPlan;
+}
+
+export type FanOutPageResult =
+  | { readonly kind: 'stopped'; readonly status: BroadcastStatus }
+  | {
+      readonly kind: 'page';
+      /** Recipients in this page (fewer than the limit: the phase is done). */
+      readonly recipients: number;
+      readonly lastKey: string | null;
+      /** Deliveries of this page that are queued: new ones and, after a crash, ones recorded before it. */
+      readonly queuedIds: readonly number[];
+    };
+
+export function broadcastKeyPrefix(broadcastId: string): string {
+  return `broadcast:${broadcastId}:`;
+}
+
+/**
+ * Records one page of recipients' deliveries in one INSERT … SELECT, inside a transaction that
+ * holds the broadcast's row lock: a cancel waits for the page and then cancels its rows too, and
+ * a page never starts once the broadcast is cancelled. Rows already there (a page done again after
+ * a crash) are left as they are (ON CONFLICT DO NOTHING) and returned, so their jobs are enqueued
+ * again (enqueueing is idempotent).
+ */
+export async function insertFanOutPage(db: Db, p: FanOutPageInput): Promise<FanOutPageResult> {
+  return withTransaction(db, async (tx) => {
+    const locked = await tx.selectFrom('broadcasts').select('status').where('id', '=', p.broadcastId).forUpdate().executeTakeFirst();
+    if (!locked || locked.status !== 'fanningOut') return { kind: 'stopped', status: locked?.status ?? 'cancelled' };
+    const page = { after: p.cursor.after, limit: p.limit };
+    const recipients = p.cursor.phase === 'members' ? memberRecipients(p.audience, page) : guestRecipients(p.audience, page);
+    const prefix = broadcastKeyPrefix(p.broadcastId);
+    const plan = p.plan;
+    const { rows } = await sql<{ recipients: number; last_key: string | null; inserted: string[] | null; existing: string[] | null }>`
+      with page as materialized (${recipients}),
+      bucketed as (select r.*, ${bucketKeySql(p.ctx)} as bucket from page r),
+      plan as (
+        select * from unnest(${[...plan.keys]}::text[], ${plan.plans.map((x) => x.status)}::text[], ${plan.plans.map((x) => x.sendMode)}::text[],
+                             ${plan.plans.map((x) => x.notBefore)}::timestamptz[], ${plan.plans.map((x) => x.errorCode)}::text[])
+          as t(bucket, status, send_mode, not_before, error_code)
+      ),
+      ins as (
+        insert into deliveries (broadcast_id, identity_id, purpose, topic, idempotency_key, payload, status, send_mode, not_before, expires_at, error_code, error_message)
+        select ${p.broadcastId}::uuid, b.identity_id, ${p.purpose}, ${p.topic}, ${prefix} || b.key::text, ${p.payload}::jsonb,
+               pl.status, pl.send_mode, pl.not_before, ${p.expiresAt}::timestamptz, pl.error_code,
+               case when pl.error_code is not null then 'not sent: the delivery policy skips this recipient (' || pl.error_code || ')' end
+        from bucketed b join plan pl on pl.bucket = b.bucket
+        on conflict do nothing
+        returning id, status
+      )
+      select (select count(*) from page)::int as recipients,
+             (select key::text from page order by key desc limit 1) as last_key,
+             (select array_agg(id) from ins where status = 'queued') as inserted,
+             (select array_agg(d.id) from page r join deliveries d on d.idempotency_key = ${prefix} || r.key::text where d.status = 'queued') as existing`.execute(tx);
+    const row = rows[0]!;
+    const queuedIds = [...(row.inserted ?? []), ...(row.existing ?? [])].map(Number);
+    return { kind: 'page', recipients: row.recipients, lastKey: row.last_key, queuedIds };
+  });
+}
+
+export async function saveCursor(db: Db, broadcastId: string, cursor: FanOutCursor | null): Promise<void> {
+  await db.updateTable('broadcasts').set({ fanout_cursor: cursorText(cursor) }).where('id', '=', broadcastId).where('status', '=', 'fanningOut').execute();
+}
+
+/** fanningOut -> sending, with the number of recipients recorded; false when it was cancelled meanwhile. */
+export async function finishFanOut(db: Db, broadcastId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('broadcasts')
+    .set({ status: 'sending', recipients_count: sql<number>`(select count(*)::int from deliveries where broadcast_id = ${broadcastId}::uuid)` })
+    .where('id', '=', broadcastId)
+    .where('status', '=', 'fanningOut')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export type CompletionCheck =
+  | { readonly kind: 'completed' | 'notSending' }
+  /** Rows still queued or being sent; `nextDueAt` is the earliest future not_before, when only held rows remain. */
+  | { readonly kind: 'pending'; readonly nextDueAt: Date | null };
+
+/**
+ * sending -> completed once none of its deliveries is queued or being sent (deferred ones wait for
+ * their member, possibly for days: they do not keep the broadcast open).
+ */
+export async function completeIfDone(db: Db, broadcastId: string): Promise<CompletionCheck> {
+  const pending = await db
+    .selectFrom('deliveries')
+    .select([sql<number>`count(*) filter (where not_before is null or not_before <= now())::int`.as('due'), sql<Date | null>`min(not_before) filter (where not_before > now())`.as('next')])
+    .where('broadcast_id', '=', broadcastId)
+    .where('status', 'in', ['queued', 'sending'])
+    .executeTakeFirstOrThrow();
+  if (pending.due > 0 || pending.next !== null) return { kind: 'pending', nextDueAt: pending.due > 0 ? null : pending.next };
+  const done = await db
+    .updateTable('broadcasts')
+    .set({ status: 'completed', completed_at: sql<Date>`now()` })
+    .where('id', '=', broadcastId)
+    .where('status', '=', 'sending')
+    .where(sql<boolean>`not exists (select 1 from deliveries d where d.broadcast_id = ${broadcastId}::uuid and d.status in ('queued', 'sending'))`)
+    .executeTakeFirst();
+  if (done.numUpdatedRows > 0n) return { kind: 'completed' };
+  const row = await db.selectFrom('broadcasts').select('status').where('id', '=', broadcastId).executeTakeFirst();
+  return row?.status === 'sending' ? { kind: 'pending', nextDueAt: null } : { kind: 'notSending' };
+}
+
+/**
+ * Cancels a broadcast that is not finished: the row 'cancelled', and every delivery of it still
+ * queued or deferred 'cancelled' too (a send in flight finishes). Waits for a fan-out page in
+ * progress (the row lock), so the page's rows are cancelled as well. False when it was finished
+ * (or cancelled) already.
+ */
+export async function cancelBroadcast(db: Db, broadcastId: string): Promise<boolean> {
+  return withTransaction(db, async (tx) => {
+    const row = await tx
+      .updateTable('broadcasts')
+      .set({ status: 'cancelled', cancelled_at: sql<Date>`now()` })
+      .where('id', '=', broadcastId)
+      .where('status', 'in', ['draft', 'scheduled', 'fanningOut', 'sending'])
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await tx
+      .updateTable('deliveries')
+      .set({ status: 'cancelled', updated_at: sql<Date>`now()` })
+      .where('broadcast_id', '=', broadcastId)
+      .where('status', 'in', ['queued', 'deferred'])
+      .execute();
+    return true;
+  });
+}
+
+/** A page of a broadcast's cancelled deliveries (by id), with their channel: whose send jobs to drop. */
+export async function cancelledDeliveries(db: Db, broadcastId: string, afterId: number, limit: number): Promise<{ id: number; channel: string }[]> {
+  return db
+    .selectFrom('deliveries as d')
+    .innerJoin('channel_identities as i', 'i.id', 'd.identity_id')
+    .select(['d.id', 'i.channel'])
+    .where('d.broadcast_id', '=', broadcastId)
+    .where('d.status', '=', 'cancelled')
+    .where('d.id', '>', afterId)
+    .orderBy('d.id')
+    .limit(limit)
+    .execute();
+}
+
+export interface StatusCount {
+  readonly status: DeliveryStatus;
+  readonly errorCode: string | null;
+  readonly n: number;
+}
+
+/** The broadcast's deliveries counted by status and error code. */
+export async function countDeliveries(db: Db, broadcastId: string): Promise<StatusCount[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['status', 'error_code', sql<number>`count(*)::int`.as('n')])
+    .where('broadcast_id', '=', broadcastId)
+    .groupBy(['status', 'error_code'])
+    .execute();
+  return rows.map((r) => ({ status: r.status, errorCode: r.error_code, n: r.n }));
+}
+
+/** Broadcasts that should have a job: scheduled or fanning out (fan-out), or sending (completion). */
+export async function unfinishedBroadcasts(db: Db, limit: number): Promise<{ id: string; status: BroadcastStatus; send_at: Date | null }[]> {
+  return db
+    .selectFrom('broadcasts')
+    .select(['id', 'status', 'send_at'])
+    .where('status', 'in', ['scheduled', 'fanningOut', 'sending'])
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,137 @@
+/**
+ * broadcasts processor (queue `broadcasts`)
+ *
+ * Inputs:       `{broadcastId}` for `fanout`, `completion` and `discard`; `{}` for `sweep` (every minute).
+ * Side effects: fanout     - the broadcast's fan-out (broadcasts.service.ts): deliveries recorded page by
+ *                            page and handed to the outbound queues; then a completion job;
+ *               completion - 'sending' -> 'completed' once nothing of it is queued or being sent;
+ *               discard    - after a cancel, removes the waiting send jobs of its cancelled deliveries
+ *                            (a job that runs anyway finds its row cancelled and does nothing);
+ *               sweep      - adds the job an unfinished broadcast should have (a crash between
+ *                            recording a broadcast and adding its job, Redis restarted empty).
+ * Retries:      a failed fan-out retries with backoff (queues.ts) and resumes from its saved cursor;
+ *               nothing is recorded twice (idempotency keys) and enqueueing is idempotent (job ids).
+ * Waiting:      a fan-out before its time, and a completion check with sends still pending, move
+ *               themselves to the delayed set (no attempt used).
+ * Outcome:      `{outcome, count?}`.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import type { Db } from '../db/database';
+import { cancelledDeliveries, unfinishedBroadcasts } from '../domain/broadcasts/broadcasts.repository';
+import type { BroadcastJobs, BroadcastsService } from '../domain/broadcasts/broadcasts.service';
+import type { Logger } from '../logging/logger';
+import {
+  BROADCAST_JOB_NAMES,
+  PLATFORM_CHANNELS,
+  broadcastJobId,
+  outboundJobId,
+  outboundQueueOf,
+  type BroadcastJob,
+  type BroadcastJobResult,
+  type BroadcastSweepJob,
+  type Queues,
+} from './queues';
+
+/** How often a sending broadcast looks whether it is done. */
+export const COMPLETION_CHECK_MS = 5_000;
+const DISCARD_PAGE = 1_000;
+const SWEEP_LIMIT = 200;
+
+export interface BroadcastsProcessorDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly queues: Queues;
+  readonly service: BroadcastsService;
+}
+
+export type BroadcastsProcessor = (job: Job<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>, token?: string) => Promise<BroadcastJobResult>;
+
+/** `BroadcastJobs` on the broadcasts queue. */
+export function createBullMqBroadcastJobs(queues: Pick<Queues, 'broadcasts'>): BroadcastJobs & { watchCompletion(broadcastId: string, delayMs: number): Promise<void> } {
+  const queue = queues.broadcasts;
+  return {
+    async scheduleFanOut(broadcastId, at) {
+      const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+      await queue.add(BROADCAST_JOB_NAMES.fanOut, { broadcastId }, { jobId: broadcastJobId('fanout', broadcastId), ...(delay > 0 ? { delay } : {}) });
+    },
+    async watchCompletion(broadcastId, delayMs) {
+      await queue.add(BROADCAST_JOB_NAMES.completion, { broadcastId }, { jobId: broadcastJobId('completion', broadcastId), delay: delayMs });
+    },
+    async afterCancel(broadcastId) {
+      const fanOut = await queue.getJob(broadcastJobId('fanout', broadcastId));
+      // A running fan-out stops by itself at its next page; a waiting or delayed one is dropped.
+      if (fanOut && ((await fanOut.isDelayed()) || (await fanOut.isWaiting()))) await fanOut.remove().catch(() => undefined);
+      await queue.add(BROADCAST_JOB_NAMES.discard, { broadcastId }, { jobId: broadcastJobId('discard', broadcastId) });
+    },
+  };
+}
+
+export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): BroadcastsProcessor {
+  const { db, logger, queues, service } = deps;
+  const jobs = createBullMqBroadcastJobs(queues);
+
+  async function discard(broadcastId: string): Promise<number> {
+    let removed = 0;
+    let after = 0;
+    for (;;) {
+      const page = await cancelledDeliveries(db, broadcastId, after, DISCARD_PAGE);
+      if (page.length === 0) return removed;
+      after = page[page.length - 1]!.id;
+      for (const channel of PLATFORM_CHANNELS) {
+        const queue = outboundQueueOf(queues, channel);
+        // remove() leaves an active (locked) job alone: it finds its row cancelled.
+        const results = await Promise.all(page.filter((d) => d.channel === channel).map((d) => queue.remove(outboundJobId(d.id)).catch(() => 0)));
+        removed += results.reduce<number>((n, r) => n + r, 0);
+      }
+    }
+  }
+
+  async function sweep(): Promise<number> {
+    let added = 0;
+    for (const b of await unfinishedBroadcasts(db, SWEEP_LIMIT)) {
+      if (b.status === 'sending') await jobs.watchCompletion(b.id, 0);
+      else await jobs.scheduleFanOut(b.id, b.send_at);
+      added += 1;
+    }
+    return added;
+  }
+
+  return async (job, token) => {
+    if (job.name === BROADCAST_JOB_NAMES.sweep) return { outcome: 'swept', count: await sweep() };
+    const { broadcastId } = job.data as BroadcastJob;
+    switch (job.name) {
+      case BROADCAST_JOB_NAMES.fanOut: {
+        const started = Date.now();
+        const outcome = await service.fanOut(broadcastId);
+        if (outcome.kind === 'notDue') {
+          await job.moveToDelayed(outcome.at.getTime(), token);
+          throw new DelayedError();
+        }
+        if (outcome.kind === 'skipped') {
+          logger.info({ broadcastId, status: outcome.status }, 'broadcast: fan-out not run (cancelled, done or unknown)');
+          return { outcome: 'skipped' };
+        }
+        logger.info({ broadcastId, recipients: outcome.recipients, enqueued: outcome.enqueued, pages: outcome.pages, ms: Date.now() - started }, 'broadcast: fanned out');
+        await jobs.watchCompletion(broadcastId, COMPLETION_CHECK_MS);
+        return { outcome: 'fannedOut', count: outcome.recipients };
+      }
+      case BROADCAST_JOB_NAMES.completion: {
+        const check = await service.checkCompletion(broadcastId);
+        if (check.kind === 'pending') {
+          const at = Math.max(Date.now() + COMPLETION_CHECK_MS, check.nextDueAt?.getTime() ?? 0);
+          await job.moveToDelayed(at, token);
+          throw new DelayedError();
+        }
+        if (check.kind === 'completed') logger.info({ broadcastId }, 'broadcast: completed');
+        return { outcome: check.kind };
+      }
+      case BROADCAST_JOB_NAMES.discard: {
+        const removed = await discard(broadcastId);
+        logger.info({ broadcastId, removed }, 'broadcast: send jobs of cancelled deliveries removed');
+        return { outcome: 'discarded', count: removed };
+      }
+      default:
+        throw new Error(`broadcasts: unknown job name ${job.name}`);
+    }
+  };
+}

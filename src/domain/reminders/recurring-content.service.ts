@@ -21,7 +21,6 @@ export function teachingKey(scheduledFor: Date, timeZone: string): string {
 export function teachingBroadcast(piece: ContentPiece, key: string, scheduledFor: Date): NewBroadcast {
   return {
     purpose: 'recurringContent',
-    title: 'Lời Bác dạy',
     text: CONTENT_TEXT.teaching({ body: piece.body, source: piece.source ?? '' }),
     audience: { topic: 'uncleHoTeaching' },
     scheduleKey: key,
@@ -67,7 +66,6 @@ export function dailyBroadcast(kind: DailyKind, piece: ContentPiece, key: string
   const text = kind === 'goodNews' ? CONTENT_TEXT.goodNews(piece.title, piece.body) : CONTENT_TEXT.legalInfo(piece.title, piece.body);
   return {
     purpose: 'recurringContent',
-    ...(piece.title ? { title: piece.title } : {}),
     text,
     audience: { topic: kind },
     scheduleKey: key,

@@ -52,7 +52,6 @@ export function waveStepBroadcast(wave: ScheduledWave, step: BroadcastStep, time
   const text = WAVE_TEXT[step](wave, timeZone);
   return {
     purpose: PURPOSE[step],
-    title: wave.title,
     text,
     audience: waveAudience(wave, AUDIENCE_STATE[step]),
     scheduleKey: waveStepKey(wave.id, step),

@@ -98,9 +98,11 @@ export function createSchedulesProcessor(deps: SchedulesProcessorDeps): Schedule
       }
       case 'waveLifecycle': {
         // The lifecycle compares wave dates with the time of the run, not of the firing.
-        const fired = await runWaveLifecycle(ctx, at);
+        const { fired, failed } = await runWaveLifecycle(ctx, at);
         for (const step of fired) logger.info({ waveId: step.waveId, step: step.step, key: step.key, broadcastId: step.broadcastId, messages: step.messages }, 'wave step fired');
-        return { schedule, outcome: fired.length > 0 ? 'sent' : 'nothingDue', count: fired.length };
+        // The next tick tries a failed step again; the job itself completes so other waves keep their pace.
+        for (const f of failed) logger.error({ err: f.error, waveId: f.waveId, step: f.step }, 'wave step failed; the next tick tries it again');
+        return { schedule, outcome: fired.length > 0 ? 'sent' : failed.length > 0 ? 'failed' : 'nothingDue', count: fired.length };
       }
       case 'cadreNudges': {
         const outcome = await runCadreNudges(ctx, at);

@@ -17,6 +17,18 @@ export interface FiredWaveStep {
   readonly messages?: number;
 }
 
+export interface FailedWaveStep {
+  readonly waveId: string;
+  readonly step: WaveStep;
+  readonly error: unknown;
+}
+
+export interface LifecycleTick {
+  readonly fired: readonly FiredWaveStep[];
+  /** Steps that threw (a wave whose text the broadcast refuses, the database away); tried again next tick. */
+  readonly failed: readonly FailedWaveStep[];
+}
+
 type BroadcastStep = Exclude<WaveStep, 'closingSummary'>;
 
 /**
@@ -68,11 +80,12 @@ export function waveStepBroadcast(wave: ScheduledWave, step: BroadcastStep, time
  * steps due now (wave-lifecycle.ts) are fired, each once. A broadcast step records its run after
  * the broadcast exists (the broadcast's scheduleKey makes a repeated create return the first one,
  * so a crash in between is harmless); the closing summary's messages and its run are one
- * transaction.
+ * transaction. A step that fails does not hold back the other waves' steps.
  */
-export async function runWaveLifecycle(ctx: ScheduleContext, now: Date): Promise<FiredWaveStep[]> {
+export async function runWaveLifecycle(ctx: ScheduleContext, now: Date): Promise<LifecycleTick> {
   const waves = await listLifecycleWaves(ctx.db, now, CLOSING_GRACE_MS);
   const fired: FiredWaveStep[] = [];
+  const failed: FailedWaveStep[] = [];
   for (const wave of waves) {
     const runs = await findRuns(
       ctx.db,
@@ -84,17 +97,25 @@ export async function runWaveLifecycle(ctx: ScheduleContext, now: Date): Promise
       if (run) done.set(step, run.ranAt);
     }
     for (const step of dueWaveSteps(wave, now, { done }, ctx.timeZone)) {
-      const key = waveStepKey(wave.id, step);
-      if (step === 'closingSummary') {
-        const outcome = await runStepOnce(ctx.db, ctx.outbox, { key, ranAt: now }, () => closingSummaries(ctx, wave, key));
-        if (outcome.ran) fired.push({ waveId: wave.id, step, key, messages: outcome.deliveryIds.length });
-        continue;
+      try {
+        const done = await fireStep(ctx, wave, step, now);
+        if (done) fired.push(done);
+      } catch (error) {
+        failed.push({ waveId: wave.id, step, error });
       }
-      const created = await ctx.broadcasts.create(waveStepBroadcast(wave, step, ctx.timeZone), null);
-      if (await recordRun(ctx.db, { key, ranAt: now, broadcastId: created.id })) fired.push({ waveId: wave.id, step, key, broadcastId: created.id });
     }
   }
-  return fired;
+  return { fired, failed };
+}
+
+async function fireStep(ctx: ScheduleContext, wave: ScheduledWave, step: WaveStep, now: Date): Promise<FiredWaveStep | undefined> {
+  const key = waveStepKey(wave.id, step);
+  if (step === 'closingSummary') {
+    const outcome = await runStepOnce(ctx.db, ctx.outbox, { key, ranAt: now }, () => closingSummaries(ctx, wave, key));
+    return outcome.ran ? { waveId: wave.id, step, key, messages: outcome.deliveryIds.length } : undefined;
+  }
+  const created = await ctx.broadcasts.create(waveStepBroadcast(wave, step, ctx.timeZone), null);
+  return (await recordRun(ctx.db, { key, ranAt: now, broadcastId: created.id })) ? { waveId: wave.id, step, key, broadcastId: created.id } : undefined;
 }
 
 /** To each cadre of each branch the wave covers, the branch's own figures. */

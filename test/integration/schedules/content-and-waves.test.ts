@@ -116,7 +116,9 @@ describe('schedules: weekly teaching, daily content, the waves’ lifecycle', ()
     });
 
     async function tick(local: string) {
-      return (await runWaveLifecycle(h.ctx, at(local))).filter((f) => f.waveId === waveId).map((f) => f.step);
+      const tick = await runWaveLifecycle(h.ctx, at(local));
+      expect(tick.failed).toEqual([]);
+      return tick.fired.filter((f) => f.waveId === waveId).map((f) => f.step);
     }
 
     it('When ticks run through the wave, twice each, then every step fires exactly once, at its time', async () => {
@@ -168,6 +170,16 @@ describe('schedules: weekly teaching, daily content, the waves’ lifecycle', ()
       expect(summaries[0]!.text).toContain('– Cán bộ Đoàn: 0/1 (0%), chỉ tiêu 100% — cần thêm 1 người.');
       expect(summaries[0]!.text).toContain('– Đoàn viên: 1/2 (50%), chỉ tiêu 80% — cần thêm 1 người.');
       expect(h.outbox.enqueued).toContain((await db.selectFrom('deliveries').select('id').where('idempotency_key', '=', summaries[0]!.key).executeTakeFirstOrThrow()).id);
+    });
+
+    it('When one wave’s launch is refused (its text is too long for a broadcast), then the other waves still launch and the refused one is reported, not recorded', async () => {
+      const broken = await aWave(db, { ownerUnitId: districtId, title: 'Đợt lỗi', startsAt: at('2027-08-01T00:00:00'), endsAt: at('2027-08-31T00:00:00') });
+      await db.updateTable('waves').set({ description: 'x'.repeat(6_000) }).where('id', '=', broken).execute();
+      const fine = await aWave(db, { ownerUnitId: districtId, title: 'Đợt tốt', startsAt: at('2027-08-01T00:00:00'), endsAt: at('2027-08-31T00:00:00') });
+      const tick = await runWaveLifecycle(h.ctx, at('2027-08-01T08:00:00'));
+      expect(tick.failed.map((f) => [f.waveId, f.step])).toEqual([[broken, 'launch']]);
+      expect(tick.fired.map((f) => [f.waveId, f.step])).toEqual([[fine, 'launch']]);
+      expect(await broadcastsWithKey(db, `wave:${broken}:`)).toHaveLength(0);
     });
 
     it('When a branch runs its own trend, then its launch goes to that branch only', async () => {

@@ -12,6 +12,8 @@
 #   - msgpackr-extract (install, under bullmq): a native speed-up with prebuilt @msgpackr-extract/*
 #     packages; msgpackr falls back to plain JS without it.
 #   - @swc/core, @parcel/watcher: dev tools (tests, lint), not used by `npm run build` (tsc).
+#   - argon2 (install: node-gyp-build): ships prebuilt binaries (prebuilds/linux-x64, glibc and musl),
+#     which node-gyp-build loads at run time; the script would only compile when none fits.
 # A package added later that truly needs its script (one without prebuilt binaries) must be rebuilt
 # here explicitly with `npm rebuild <name>`.
 

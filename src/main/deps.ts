@@ -4,6 +4,7 @@ import type { Config, Role } from '../config/config';
 import { createDb, type Db } from '../db/database';
 import type { MountedRouter } from '../http/app';
 import type { WebhookIntake } from '../bot/inbound-intake';
+import { createApiRouter, API_BASE_PATH } from '../http/api/api-router';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
@@ -11,6 +12,7 @@ import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
+import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
 import { createRedis } from './redis';
 
@@ -86,6 +88,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
+    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger }) }) },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
     {
       path: '/',

@@ -1,3 +1,4 @@
+import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 
 /** Unset and empty variables are the same thing: `.env.example` ships `ZALO_APP_ID=` lines. */
@@ -35,6 +36,26 @@ const onOff = (fallback: 'on' | 'off') => withDefault(fallback).pipe(z.enum(['on
 
 /** A Zalo template id (ZBS template message), or unset: that purpose then has no template. */
 const zaloTemplateId = optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected the template id from the Zalo OA console (letters and digits)' }).optional());
+/**
+ * A schedule: a cron pattern (5 fields, or 6 with seconds first; `1#1` is "the first Monday"), read
+ * by BullMQ's own parser exactly as its job scheduler will read it, or `off`. Null means off.
+ */
+const schedulePattern = (fallback: string) =>
+  withDefault(fallback).transform((v, ctx) => {
+    const pattern = v.trim().replace(/\s+/g, ' ');
+    if (pattern.toLowerCase() === 'off') return null;
+    let valid = pattern.split(' ').length >= 5;
+    try {
+      if (valid) valid = getNextMillis(Date.now(), { pattern, tz: 'UTC' }) !== undefined;
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      ctx.addIssue({ code: 'custom', message: 'expected a cron pattern such as "30 7 * * 1" (minute hour day-of-month month day-of-week) or "off"' });
+      return z.NEVER;
+    }
+    return pattern;
+  });
 
 function isValidTimeZone(tz: string): boolean {
   try {
@@ -106,6 +127,14 @@ export const environmentSchema = z
     ZALO_TEMPLATE_WAVE_LAUNCH: zaloTemplateId,
     ZALO_TEMPLATE_RECURRING_CONTENT: zaloTemplateId,
     ZALO_TEMPLATE_CADRE_NUDGE: zaloTemplateId,
+    UNCLE_HO_SCHEDULE: schedulePattern('30 7 * * 1'),
+    GOOD_NEWS_SCHEDULE: schedulePattern('0 7 * * *'),
+    LEGAL_INFO_SCHEDULE: schedulePattern('30 11 * * *'),
+    WAVE_LIFECYCLE_SCHEDULE: schedulePattern('*/5 * * * *'),
+    CADRE_NUDGE_SCHEDULE: schedulePattern('0 9 * * *'),
+    BRANCH_DIGEST_SCHEDULE: schedulePattern('0 16 * * 5'),
+    THEORY_CLUB_SCHEDULE: schedulePattern('0 8 * 1,4,7,10 1#1'),
+    GOOD_NEWS_REPORT_REMINDER_SCHEDULE: schedulePattern('0 20 * * *'),
     ADMIN_PASSWORD: optionalText,
     LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected fatal, error, warn, info, debug, trace or silent' })),
     LOG_PRETTY: withDefault('0').pipe(z.enum(['0', '1'], { message: 'expected 0 or 1' })),

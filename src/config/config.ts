@@ -13,6 +13,20 @@ export interface QuietHours {
   readonly text: string;
 }
 
+/** The recurring jobs whose times are settings (issue 5 §3). */
+export type ScheduleName =
+  | 'uncleHoTeaching'
+  | 'goodNews'
+  | 'legalInfo'
+  | 'waveLifecycle'
+  | 'cadreNudges'
+  | 'branchDigest'
+  | 'theoryClub'
+  | 'goodNewsReportReminder';
+
+/** Each schedule's cron pattern in APP_TIMEZONE, or null when switched off. */
+export type ScheduleSettings = Readonly<Record<ScheduleName, string | null>>;
+
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly port: number;
@@ -66,6 +80,7 @@ export interface Config {
     /** Approved Zalo template ids per purpose (ZALO_TEMPLATE_<PURPOSE>); a purpose not here has none. */
     readonly zaloTemplates: Readonly<Partial<Record<ZaloTemplatePurpose, string>>>;
   };
+  readonly schedules: ScheduleSettings;
   readonly adminPassword: string | undefined;
   readonly log: { readonly level: string; readonly pretty: boolean };
 }
@@ -150,6 +165,16 @@ function toConfig(env: Environment): Config {
         recurringContent: env.ZALO_TEMPLATE_RECURRING_CONTENT,
         cadreNudge: env.ZALO_TEMPLATE_CADRE_NUDGE,
       }),
+    },
+    schedules: {
+      uncleHoTeaching: env.UNCLE_HO_SCHEDULE,
+      goodNews: env.GOOD_NEWS_SCHEDULE,
+      legalInfo: env.LEGAL_INFO_SCHEDULE,
+      waveLifecycle: env.WAVE_LIFECYCLE_SCHEDULE,
+      cadreNudges: env.CADRE_NUDGE_SCHEDULE,
+      branchDigest: env.BRANCH_DIGEST_SCHEDULE,
+      theoryClub: env.THEORY_CLUB_SCHEDULE,
+      goodNewsReportReminder: env.GOOD_NEWS_REPORT_REMINDER_SCHEDULE,
     },
     adminPassword: env.ADMIN_PASSWORD,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY === '1' },

@@ -5,6 +5,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Timestamp, CreatedAt, UpdatedAt, DateOnly, Json, Uuid } from './column-types';
 import type { HandoverMessagesTable, HandoverThreadsTable, LinkAttemptsTable, LinkCodesTable, OfficialPagesTable } from './types-member-services';
 export * from './types-member-services';
+import type { CadreNudgesTable, ScheduleRunsTable } from './types-schedules';
+export * from './types-schedules';
 
 export type UnitLevel = 'district' | 'cluster' | 'branch';
 export type BranchKind = 'ward' | 'school' | 'enterprise' | 'agency' | 'other';
@@ -63,6 +65,8 @@ export interface MembersTable {
   /** A cadre declined this registration: it leaves the branch's queue but stays pending for staff. */
   registration_declined_at: Timestamp | null;
   registration_declined_by_member_id: string | null;
+  /** The branch secretary (bí thư): told the names of cadres nudged twice in vain. */
+  is_branch_secretary: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -408,6 +412,8 @@ export interface Database {
   handover_messages: HandoverMessagesTable;
   link_codes: LinkCodesTable;
   link_attempts: LinkAttemptsTable;
+  cadre_nudges: CadreNudgesTable;
+  schedule_runs: ScheduleRunsTable;
 }
 
 export type UnitRow = Selectable<UnitsTable>;

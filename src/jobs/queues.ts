@@ -1,6 +1,7 @@
 import { Queue, type DefaultJobOptions, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PlatformChannel } from '../channels/channel';
+import type { ScheduleName } from '../config/config';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -10,6 +11,7 @@ import type { Logger } from '../logging/logger';
 export const QUEUE_NAMES = {
   turns: 'turns',
   housekeeping: 'housekeeping',
+  schedules: 'schedules',
   outboxRelay: 'outbox-relay',
   outboundZalo: 'outbound-zalo',
   outboundMessenger: 'outbound-messenger',
@@ -49,6 +51,21 @@ export interface HousekeepingResult {
   readonly cutoff: string;
   /** True when the job was cancelled (shutdown) between batches; the next run finishes the work. */
   readonly stoppedEarly: boolean;
+}
+
+/**
+ * A firing of one of the content and reminder schedules (issue 5 §3); the job's name is the
+ * schedule's name too. Nothing else: what to send is read from PostgreSQL when it runs.
+ */
+export interface ScheduleJob {
+  readonly schedule: ScheduleName;
+}
+
+export interface ScheduleJobResult {
+  readonly schedule: ScheduleName;
+  /** What happened, for logs: 'sent', 'nothingDue', 'alreadySent', 'skippedLate', … */
+  readonly outcome: string;
+  readonly count?: number;
 }
 
 /**
@@ -196,6 +213,14 @@ export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSc
     removeOnComplete: { age: 30 * DAY_SECONDS, count: 60 },
     removeOnFail: { age: 30 * DAY_SECONDS },
   },
+  // A failed firing retries for about 15 minutes (PostgreSQL or Redis away); every step inside is
+  // idempotent, so a retry after a partial run only does the rest.
+  schedules: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 30_000, jitter: 0.3 },
+    removeOnComplete: { age: 7 * DAY_SECONDS, count: 500 },
+    removeOnFail: { age: 30 * DAY_SECONDS },
+  },
   // Every tick replaces the last; a failed one is simply run again by the next tick.
   'outbox-relay': {
     attempts: 1,
@@ -231,6 +256,7 @@ export type OutboundQueue = Queue<OutboundJob, OutboundResult>;
 export interface Queues {
   readonly turns: Queue<TurnsJob, TurnsResult>;
   readonly housekeeping: Queue<HousekeepingJob, HousekeepingResult>;
+  readonly schedules: Queue<ScheduleJob, ScheduleJobResult>;
   readonly outboxRelay: Queue<OutboxRelayJob, OutboxRelayResult>;
   readonly outboundZalo: OutboundQueue;
   readonly outboundMessenger: OutboundQueue;
@@ -266,10 +292,12 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     prefix,
     defaultJobOptions: JOB_OPTIONS['outbox-relay'],
   });
+  const schedules = new Queue<ScheduleJob, ScheduleJobResult>(QUEUE_NAMES.schedules, { connection, prefix, defaultJobOptions: JOB_OPTIONS.schedules });
   const outbound = (name: QueueName) => new Queue<OutboundJob, OutboundResult>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
   const queues: Queues = {
     turns: new Queue<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, { connection, prefix, defaultJobOptions: JOB_OPTIONS.turns }),
     housekeeping,
+    schedules,
     outboxRelay,
     outboundZalo: outbound(QUEUE_NAMES.outboundZalo),
     outboundMessenger: outbound(QUEUE_NAMES.outboundMessenger),

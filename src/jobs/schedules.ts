@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { ScheduleName, ScheduleSettings } from '../config/config';
 import {
   HOUSEKEEPING_JOB_NAME,
   INBOUND_RETENTION_DAYS,
@@ -11,6 +12,8 @@ import {
   BROADCAST_JOB_NAMES,
   BROADCAST_SWEEP_EVERY_MS,
   type Queues,
+  type ScheduleJob,
+  type ScheduleJobResult,
 } from './queues';
 
 export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping-daily';
@@ -23,6 +26,18 @@ export const PROOF_IMAGE_SWEEP_SCHEDULER_ID = 'proof-images-sweep';
 /** Every minute: an unfinished broadcast without its job (fan-out or completion check) gets it back. */
 export const BROADCAST_SWEEP_SCHEDULER_ID = 'broadcasts-sweep';
 
+/** The scheduler id of each content and reminder schedule (stable: renaming one would leave the old running until removed). */
+export const SCHEDULE_SCHEDULER_IDS: Readonly<Record<ScheduleName, string>> = {
+  uncleHoTeaching: 'uncle-ho-teaching',
+  goodNews: 'good-news',
+  legalInfo: 'legal-info',
+  waveLifecycle: 'wave-lifecycle',
+  cadreNudges: 'cadre-nudges',
+  branchDigest: 'branch-digest',
+  theoryClub: 'theory-club',
+  goodNewsReportReminder: 'good-news-report-reminder',
+};
+
 /**
  * Declares every recurring job. Run once at worker start: upserting is idempotent, and it always
  * passes the whole template, because an upsert replaces the template (options included) rather
@@ -30,13 +45,14 @@ export const BROADCAST_SWEEP_SCHEDULER_ID = 'broadcasts-sweep';
  * one does not leave the old one running. `timezone` is the deployment's (APP_TIMEZONE); without
  * it the cron would follow the server's zone.
  */
-export async function ensureSchedulers(queues: Queues, timezone: string): Promise<void> {
+export async function ensureSchedulers(queues: Queues, timezone: string, schedules?: ScheduleSettings): Promise<void> {
   await queues.housekeeping.upsertJobScheduler(
     HOUSEKEEPING_SCHEDULER_ID,
     { pattern: HOUSEKEEPING_PATTERN, tz: timezone },
     { name: HOUSEKEEPING_JOB_NAME, data: { inboundRetentionDays: INBOUND_RETENTION_DAYS }, opts: { ...JOB_OPTIONS.housekeeping } },
   );
   await removeUndeclared(queues.housekeeping, [HOUSEKEEPING_SCHEDULER_ID]);
+  if (schedules) await ensureContentSchedulers(queues.schedules, timezone, schedules);
   await queues.outboxRelay.upsertJobScheduler(
     OUTBOX_RELAY_SCHEDULER_ID,
     { every: OUTBOX_RELAY_EVERY_MS },
@@ -55,6 +71,21 @@ export async function ensureSchedulers(queues: Queues, timezone: string): Promis
     { name: BROADCAST_JOB_NAMES.sweep, data: {}, opts: { ...JOB_OPTIONS.broadcasts, attempts: 1 } },
   );
   await removeUndeclared(queues.broadcasts, [BROADCAST_SWEEP_SCHEDULER_ID]);
+}
+
+/**
+ * The content and reminder schedules (issue 5 §3), each at its setting's cron pattern in
+ * `timezone`; a schedule set to `off` is removed. The job carries only the schedule's name.
+ */
+async function ensureContentSchedulers(queue: Queue<ScheduleJob, ScheduleJobResult>, timezone: string, schedules: ScheduleSettings): Promise<void> {
+  const declared: string[] = [];
+  for (const [schedule, pattern] of Object.entries(schedules) as [ScheduleName, string | null][]) {
+    if (pattern === null) continue;
+    const id = SCHEDULE_SCHEDULER_IDS[schedule];
+    await queue.upsertJobScheduler(id, { pattern, tz: timezone }, { name: schedule, data: { schedule }, opts: { ...JOB_OPTIONS.schedules } });
+    declared.push(id);
+  }
+  await removeUndeclared(queue, declared);
 }
 
 async function removeUndeclared(queue: Queue, declared: readonly string[]): Promise<void> {

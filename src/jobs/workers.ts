@@ -8,6 +8,8 @@ import type { Logger } from '../logging/logger';
 import { jobsTotal } from '../metrics/metrics';
 import type { TurnPipelineDeps } from '../bot/turn-pipeline';
 import { createHousekeepingProcessor } from './housekeeping.processor';
+import { createSchedulesProcessor } from './schedules.processor';
+import type { ScheduleContext } from '../domain/reminders/schedule-context';
 import { createProofImagesProcessor, type ProofImagesDeps } from './proof-images.processor';
 import { createTurnsProcessor } from './turns.processor';
 import { createBullMqOutbox } from './outbox.bullmq';
@@ -30,6 +32,8 @@ import {
   type ProofImageResult,
   type ProofImageSweepJob,
   type Queues,
+  type ScheduleJob,
+  type ScheduleJobResult,
   type TurnsJob,
   type TurnsResult,
   type BroadcastJob,
@@ -63,6 +67,8 @@ export interface WorkerDeps {
   readonly prefix: string;
   /** Outbound deliveries and their relay; without it this process runs housekeeping only. */
   readonly outbound?: OutboundWorkerDeps;
+  /** The content and reminder schedules (issue 5 §3); without it their firings wait for a process that has it. */
+  readonly schedules?: { readonly context: ScheduleContext };
   /** Inbound turns; without it this process runs no conversations. */
   readonly turns?: TurnsWorkerDeps;
   /** Proof image downloads (and their sweeper); without it images wait for a process that has it. */
@@ -70,6 +76,9 @@ export interface WorkerDeps {
   /** Broadcasts' fan-outs and completion checks; without it broadcasts wait for a process that has it. */
   readonly broadcasts?: BroadcastsWorkerDeps;
 }
+
+/** A firing is a few queries and inserts; two at once lets a long digest not hold the lifecycle back. */
+export const SCHEDULES_WORKER_OPTIONS = { concurrency: 2, lockDuration: 60_000 } as const;
 
 export interface BroadcastsWorkerDeps {
   readonly service: BroadcastsService;
@@ -200,6 +209,11 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     1,
   );
   const workers: Worker[] = [housekeeping as unknown as Worker];
+  if (deps.schedules) {
+    const { concurrency, ...options } = SCHEDULES_WORKER_OPTIONS;
+    const processor = createSchedulesProcessor({ context: deps.schedules.context, logger: deps.logger });
+    workers.push(createWorker<ScheduleJob, ScheduleJobResult>(QUEUE_NAMES.schedules, processor, deps, concurrency, options) as unknown as Worker);
+  }
   if (deps.turns) {
     const { queues, pipeline } = deps.turns;
     const { concurrency, ...options } = TURNS_WORKER_OPTIONS;

@@ -2,29 +2,11 @@ import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import { createBroadcastsService, type BroadcastsService } from '../domain/broadcasts/broadcasts.service';
 import type { DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
+import { deliveryPolicySettingsOf } from '../domain/deliveries/delivery-policy-settings';
 import { createBullMqBroadcastJobs } from '../jobs/broadcasts.processor';
 import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import { BROADCAST_SEND_PRIORITY, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
-
-/** Proactive messages one member may get per local day, until the settings say otherwise. */
-const DEFAULT_DAILY_CAP = 3;
-
-/**
- * The delivery policy's settings as far as the configuration has them today: quiet hours and the
- * time zone. Messenger tags, paid Zalo sending and templates are off until they are configured
- * (the conservative choice: a message waits rather than costs or breaks a platform rule).
- */
-export function deliveryPolicySettingsOf(config: Config): DeliveryPolicySettings {
-  return {
-    timeZone: config.timezone,
-    quietHours: config.quietHours,
-    dailyCap: DEFAULT_DAILY_CAP,
-    messengerTags: { confirmedEventUpdate: false, accountUpdate: false, humanAgent: false },
-    zaloPaidEnabled: false,
-    zaloTemplates: {},
-  };
-}
 
 export interface BroadcastsWiring {
   readonly config: Config;

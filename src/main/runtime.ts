@@ -13,6 +13,7 @@ import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/
 import { startWorkers } from '../jobs/workers';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
+import { buildScheduleContext } from './schedules';
 import { buildChannels, type Channels } from './channels';
 import { buildConversations, type Conversations } from './conversations';
 import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps';
@@ -165,11 +166,12 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     if (channels.simulated.length > 0) logger.info({ channels: channels.simulated }, 'simulator on: these channels are stood in by /simulator');
     conversations = buildConversations({ config, db: deps.db, intakeDb: deps.intakeDb, intakeTurns: deps.intakeTurns, logger, queues: deps.queues, channels });
     if (runsWorkers(role) && deps.workerRedis) {
-      await ensureSchedulers(deps.queues, config.timezone);
+      await ensureSchedulers(deps.queues, config.timezone, config.schedules);
       // One process for HTTP and workers: batches of turns wait while webhooks are being recorded.
       // Sends do not: they mostly wait on the platform, and gated one job at a time they starved
       // behind the turns' batches (a bench run left 9,578 reply sets queued in ROLE=all).
       const gate = runsApi(role) ? createIntakeGate(() => conversations!.intake.pending()) : undefined;
+      const broadcasts = buildBroadcasts({ config, db: deps.db, queues: deps.queues, logger });
       workers = startWorkers({
         db: deps.db,
         logger,
@@ -177,7 +179,8 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
         prefix: config.queuePrefix,
         turns: { pipeline: gate ? { ...conversations.pipeline, beforeBatch: gate.wait } : conversations.pipeline, queues: deps.queues },
         proofImages: conversations.proofImages,
-        broadcasts: { service: buildBroadcasts({ config, db: deps.db, queues: deps.queues, logger }), queues: deps.queues },
+        broadcasts: { service: broadcasts, queues: deps.queues },
+        schedules: { context: buildScheduleContext({ config, db: deps.db, queues: deps.queues, logger, broadcasts }) },
         outbound: {
           queues: deps.queues,
           senders: channels.senders,

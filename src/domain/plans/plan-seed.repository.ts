@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database';
-import type { NewUnit, NewWave, PlansTable, UnitLevel } from '../../db/types';
+import type { ContentKind, NewUnit, NewWave, PlansTable, UnitLevel } from '../../db/types';
 
 /** Inserts the unit unless its code (or its name under the same parent) is taken; the new id, or undefined. */
 export async function insertUnitIfAbsent(db: Db, unit: NewUnit): Promise<string | undefined> {
@@ -37,4 +37,15 @@ export async function insertWaveIfAbsent(db: Db, wave: NewWave): Promise<string 
     .returning('id')
     .executeTakeFirst();
   return row?.id;
+}
+
+/** Inserts a seeded content item unless one with its seed_key exists (staff may have edited or approved it); true when inserted. */
+export async function insertSeededContentIfAbsent(db: Db, item: { seedKey: string; kind: ContentKind; body: string; source: string }): Promise<boolean> {
+  const row = await db
+    .insertInto('content_items')
+    .values({ seed_key: item.seedKey, kind: item.kind, body: item.body, source: item.source, approval: 'pending' })
+    .onConflict((oc) => oc.column('seed_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }

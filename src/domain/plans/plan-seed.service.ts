@@ -3,7 +3,8 @@ import { AppError } from '../../errors/app-error';
 import type { LocalDay } from '../shared/time';
 import { examplePlan, type ExampleUnit } from './example-plan';
 import { insertOfficialPageIfAbsent } from '../official-pages/official-pages.repository';
-import { findPlanId, findUnitByCode, insertPlanIfAbsent, insertUnitIfAbsent, insertWaveIfAbsent } from './plan-seed.repository';
+import { EXAMPLE_TEACHINGS } from './example-teachings';
+import { findPlanId, findUnitByCode, insertPlanIfAbsent, insertSeededContentIfAbsent, insertUnitIfAbsent, insertWaveIfAbsent } from './plan-seed.repository';
 
 export interface SeedCounts {
   readonly created: number;
@@ -29,6 +30,8 @@ export interface ExampleSeedResult {
   readonly plans: SeedCounts;
   readonly waves: SeedCounts;
   readonly officialPages: SeedCounts;
+  /** The starter "Lời Bác dạy" library, waiting for staff approval. */
+  readonly teachings: SeedCounts;
   readonly waveDetails: readonly SeededWave[];
 }
 
@@ -137,6 +140,11 @@ export async function seedExamplePlan(db: Db, options: { year: number; timeZone:
       );
     }
 
+    const teachingFlags: boolean[] = [];
+    for (const teaching of EXAMPLE_TEACHINGS) {
+      teachingFlags.push(await insertSeededContentIfAbsent(tx, { seedKey: teaching.seedKey, kind: 'uncleHoTeaching', body: teaching.body, source: teaching.source }));
+    }
+
     const district = template.units.find((u) => u.code === plan.ownerCode);
     return {
       year: plan.year,
@@ -154,6 +162,7 @@ export async function seedExamplePlan(db: Db, options: { year: number; timeZone:
       plans: count([insertedPlanId !== undefined]),
       waves: count(waveDetails.map((w) => w.created)),
       officialPages: count(pageFlags),
+      teachings: count(teachingFlags),
       waveDetails,
     };
   });
@@ -177,6 +186,7 @@ export function describeSeedResult(result: ExampleSeedResult): string {
     `  Kế hoạch:                 ${counts(result.plans)}`,
     `  Đợt hoạt động:            ${counts(result.waves)}`,
     `  Trang chính thống:        ${counts(result.officialPages)} — địa chỉ trang là địa chỉ mẫu (example), cán bộ cần thay bằng địa chỉ thật`,
+    `  Lời Bác dạy:              ${counts(result.teachings)} — chờ cán bộ kiểm tra nguồn và duyệt trước khi gửi`,
     '',
     `Các đợt hoạt động (giờ ${result.timeZone}):`,
     ...result.waveDetails.map(
@@ -184,7 +194,7 @@ export function describeSeedResult(result: ExampleSeedResult): string {
     ),
     '',
   ];
-  const createdNothing = result.units.created + result.plans.created + result.waves.created + result.officialPages.created === 0;
+  const createdNothing = result.units.created + result.plans.created + result.waves.created + result.officialPages.created + result.teachings.created === 0;
   lines.push(
     createdNothing
       ? 'Không có gì thay đổi: toàn bộ dữ liệu mẫu đã có sẵn, những gì đã có được giữ nguyên.'

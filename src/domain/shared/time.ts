@@ -127,3 +127,48 @@ export function formatIsoDay(day: LocalDay): string {
 export function formatVietnameseDay(day: LocalDay): string {
   return `${day.day}/${day.month}/${day.year}`;
 }
+
+/** The ISO 8601 week of a calendar day (weeks start on Monday; week 1 holds the year's first Thursday). */
+export function isoWeekOf(day: LocalDay): { readonly year: number; readonly week: number } {
+  const date = new Date(utcMs(day.year, day.month, day.day));
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = new Date(date.getTime() + (3 - weekday) * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - utcMs(year, 1, 1)) / (7 * DAY_MS));
+  return { year, week };
+}
+
+/** The ISO week as "2026-W48". */
+export function formatIsoWeek(day: LocalDay): string {
+  const { year, week } = isoWeekOf(day);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The instant of a local wall-clock time (hour, minute) on `day` in `timeZone`. */
+export function zonedTime(day: LocalDay, hour: number, minute: number, timeZone: string): Date {
+  const midnight = zonedMidnight(day.year, day.month, day.day, timeZone);
+  const guess = new Date(midnight.getTime() + (hour * 60 + minute) * MINUTE_MS);
+  // A change of offset between midnight and that time (daylight saving) shifts the reading.
+  const drift = zoneOffsetMinutes(guess, timeZone) - zoneOffsetMinutes(midnight, timeZone);
+  return new Date(guess.getTime() - drift * MINUTE_MS);
+}
+
+/** Minutes since local midnight at `instant` in `timeZone`. */
+export function localMinuteOf(instant: Date, timeZone: string): number {
+  const wall = wallClockMs(instant, timeZone);
+  return Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: LocalDay, to: LocalDay): number {
+  return Math.round((utcMs(to.year, to.month, to.day) - utcMs(from.year, from.month, from.day)) / DAY_MS);
+}
+
+/** A YYYY-MM-DD day back into its parts. */
+export function parseIsoDay(text: string): LocalDay {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) throw new RangeError(`not a YYYY-MM-DD day: ${text}`);
+  const day = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  assertLocalDay(day);
+  return day;
+}

@@ -1,6 +1,8 @@
+import { defaultRepeatStrategy } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../../../src/config/config';
 import { createQueues, type Queues } from '../../../src/jobs/queues';
-import { ensureSchedulers, HOUSEKEEPING_SCHEDULER_ID } from '../../../src/jobs/schedules';
+import { ensureSchedulers, HOUSEKEEPING_SCHEDULER_ID, SCHEDULE_SCHEDULER_IDS } from '../../../src/jobs/schedules';
 import { closeRedis, createRedis } from '../../../src/main/redis';
 import { captureLogs } from '../../helpers/logs';
 import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../../helpers/redis';
@@ -24,6 +26,7 @@ describe('job schedulers', () => {
 
   afterAll(async () => {
     await queues.housekeeping.close();
+    await queues.schedules.close();
     await closeRedis(redis);
     await deleteQueuePrefix(prefix);
   });
@@ -56,5 +59,27 @@ describe('job schedulers', () => {
     const ids = (await queues.housekeeping.getJobSchedulers()).map((s) => s.id ?? s.key);
     expect(ids).toEqual([HOUSEKEEPING_SCHEDULER_ID]);
     expect(await queues.housekeeping.getDelayedCount()).toBe(1);
+  });
+
+  it('When ensured with the settings, then every content and reminder schedule has one scheduler at its pattern in the zone, next where BullMQ’s repeat strategy puts it; "off" removes one', async () => {
+    const settings = loadConfig({ THEORY_CLUB_SCHEDULE: 'off', UNCLE_HO_SCHEDULE: '0 8 * * 2' }).schedules;
+    const before = Date.now();
+    await ensureSchedulers(queues, TZ, loadConfig({}).schedules);
+    await ensureSchedulers(queues, TZ, settings);
+    const schedulers = await queues.schedules.getJobSchedulers();
+    const expected = Object.entries(SCHEDULE_SCHEDULER_IDS).filter(([name]) => name !== 'theoryClub');
+    expect(schedulers.map((s) => s.id ?? s.key).sort()).toEqual(expected.map(([, id]) => id).sort());
+    expect(await queues.schedules.getDelayedCount()).toBe(expected.length);
+    for (const [name, id] of expected) {
+      const scheduler = await queues.schedules.getJobScheduler(id);
+      const pattern = settings[name as keyof typeof settings]!;
+      expect(scheduler).toMatchObject({ tz: TZ, pattern, template: { data: { schedule: name } } });
+      expect(scheduler?.template?.opts).toMatchObject({ attempts: 5 });
+      // The instant BullMQ computes from the moment of the upsert: the same as from `before` unless a firing fell in between.
+      const next = scheduler?.next ?? 0;
+      const fromBefore = defaultRepeatStrategy(before, { pattern, tz: TZ })!;
+      expect([fromBefore, defaultRepeatStrategy(fromBefore, { pattern, tz: TZ })]).toContain(next);
+    }
+    expect(localTime((await queues.schedules.getJobScheduler(SCHEDULE_SCHEDULER_IDS.uncleHoTeaching))!.next!, TZ)).toBe('08:00');
   });
 });

@@ -11,6 +11,7 @@ import * as proofs from './20261129_0201_proofs';
 import * as cadre from './20261129_0301_cadre';
 import * as memberServices from './20261129_0401_member_services';
 import * as broadcasts from './20261129_0502_broadcasts';
+import * as adminSessions from './20261129_0601_admin_sessions';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261129_0301_cadre': cadre,
   '20261129_0401_member_services': memberServices,
   '20261129_0502_broadcasts': broadcasts,
+  '20261129_0601_admin_sessions': adminSessions,
 };

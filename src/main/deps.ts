@@ -5,6 +5,8 @@ import { createDb, type Db } from '../db/database';
 import type { MountedRouter } from '../http/app';
 import type { WebhookIntake } from '../bot/inbound-intake';
 import { createApiRouter, API_BASE_PATH } from '../http/api/api-router';
+import { ADMIN_BASE_PATH, createAdminRouter } from '../admin/admin-router';
+import { adminPages } from '../admin/admin-pages';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
@@ -12,6 +14,7 @@ import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
+import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
 import { createRedis } from './redis';
 
@@ -84,11 +87,23 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
     logger: deps.logger,
     verifyMessengerSubscription: (query) => channels.verifyMessengerSubscription(query as Record<string, unknown>),
   });
+  // The API and the admin web ask the same BroadcastsPort (forecast, create, figures, cancel).
+  const broadcasts = buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger });
+  const now = () => new Date();
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
-    // The broadcasts service (issue 5 §4) is wired here when it lands; until then those routes answer 503.
-    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: undefined }) },
+    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts }) },
+    {
+      path: ADMIN_BASE_PATH,
+      router: createAdminRouter({
+        db: deps.db,
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now }),
+        secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
+        timeZone: deps.config.timezone,
+        now,
+      }),
+    },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
     {
       path: '/',

@@ -9,6 +9,8 @@ const TABLES = [
   'staff_user_clusters', 'staff_users', 'subscriptions', 'task_completions', 'tasks', 'units', 'waves',
   // Member services (issue 4).
   'handover_messages', 'handover_threads', 'link_attempts', 'link_codes', 'official_pages',
+  // Admin web (issue 6).
+  'admin_sessions',
 ].sort();
 
 async function tablesOf(t: TestDatabase): Promise<string[]> {

@@ -1,0 +1,20 @@
+import type { Db } from '../db/database';
+import type { AdminPage } from './admin-page';
+import { dashboardPage } from './pages/dashboard.page';
+
+/** What the pages need from the composition root. */
+export interface AdminPagesDeps {
+  readonly db: Db;
+  readonly timeZone: string;
+  readonly now: () => Date;
+}
+
+/**
+ * Every page of the admin web. To add one: write `pages/<name>.page.ts` returning an AdminPage
+ * (path, title, roles, nav entry, routes) and list it here; the menu, the sign-in and role checks
+ * and the CSRF check follow from that.
+ */
+export function adminPages(deps: AdminPagesDeps): AdminPage[] {
+  void deps;
+  return [dashboardPage()];
+}

@@ -7,6 +7,8 @@ export interface AdminPagesDeps {
   readonly db: Db;
   readonly timeZone: string;
   readonly now: () => Date;
+  /** Where the admin web is mounted (/admin), for links. */
+  readonly basePath: string;
 }
 
 /**
@@ -15,6 +17,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  void deps;
-  return [dashboardPage()];
+  return [dashboardPage(deps)];
 }

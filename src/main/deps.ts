@@ -98,7 +98,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({
         db: deps.db,
-        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now }),
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH }),
         secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
         timeZone: deps.config.timezone,
         now,

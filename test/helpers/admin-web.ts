@@ -31,7 +31,7 @@ export interface AdminWeb {
 export async function startAdminWeb(db: Db, pages: readonly AdminPage[], options: Partial<AdminRouterDeps> & { clock?: TestClock; trustProxy?: number | string | false } = {}): Promise<AdminWeb> {
   const clock = options.clock ?? new TestClock();
   const router = createAdminRouter({ db, pages, secureCookies: false, timeZone: 'Asia/Ho_Chi_Minh', now: clock.now, ...options });
-  const app = createHttpApp({ logger: createLogger({ level: 'silent' }), routers: [{ path: '/admin', router }], trustProxy: options.trustProxy ?? false });
+  const app = createHttpApp({ logger: createLogger({ level: 'silent', pretty: false }), routers: [{ path: '/admin', router }], trustProxy: options.trustProxy ?? false });
   const server: RunningServer = await serve(app);
   return { url: server.url, clock, close: () => server.close() };
 }

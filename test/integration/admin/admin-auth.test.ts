@@ -35,7 +35,7 @@ describe('admin web: sign-in, sessions, CSRF and lockout', () => {
     const branch = await aUnit(t.db, district);
     admin = await aStaffAccount(t.db, 'districtAdmin');
     cadre = await aStaffAccount(t.db, 'branchCadre', { branch });
-    web = await startAdminWeb(t.db, [dashboardPage(), everyonePage, notesPage], { loginLimits: { maxFailures: 5, lockMs: 15 * MINUTE, maxFailuresPerAddress: 12, addressWindowMs: 15 * MINUTE } });
+    web = await startAdminWeb(t.db, [dashboardPage({ db: t.db, timeZone: 'Asia/Ho_Chi_Minh', now: () => web.clock.now(), basePath: '/admin' }), everyonePage, notesPage], { loginLimits: { maxFailures: 5, lockMs: 15 * MINUTE, maxFailuresPerAddress: 12, addressWindowMs: 15 * MINUTE } });
   });
 
   afterAll(async () => {
@@ -193,7 +193,7 @@ describe('admin web: sign-in, sessions, CSRF and lockout', () => {
 
   it('When one address fails too often, whatever the usernames, then it is refused for a while (per-address limit)', async () => {
     web.clock.advance(60 * MINUTE);
-    const viaProxy = await startAdminWeb(t.db, [dashboardPage()], { clock: web.clock, trustProxy: 'loopback', loginLimits: { maxFailures: 5, lockMs: 15 * MINUTE, maxFailuresPerAddress: 3, addressWindowMs: 15 * MINUTE } });
+    const viaProxy = await startAdminWeb(t.db, [dashboardPage({ db: t.db, timeZone: 'Asia/Ho_Chi_Minh', now: () => web.clock.now(), basePath: '/admin' })], { clock: web.clock, trustProxy: 'loopback', loginLimits: { maxFailures: 5, lockMs: 15 * MINUTE, maxFailuresPerAddress: 3, addressWindowMs: 15 * MINUTE } });
     try {
       const attacker = new AdminClient(viaProxy.url, { 'x-forwarded-for': '203.0.113.7' });
       for (const name of ['khong-ai-1', 'khong-ai-2', 'khong-ai-3']) expect((await attacker.signIn(name, 'doan-bua-mat-khau')).status).toBe(401);
@@ -224,7 +224,7 @@ describe('admin web behind https', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    web = await startAdminWeb(t.db, [dashboardPage()], { secureCookies: true });
+    web = await startAdminWeb(t.db, [dashboardPage({ db: t.db, timeZone: 'Asia/Ho_Chi_Minh', now: () => web.clock.now(), basePath: '/admin' })], { secureCookies: true });
   });
 
   afterAll(async () => {

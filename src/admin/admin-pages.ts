@@ -1,5 +1,8 @@
 import type { Db } from '../db/database';
+import type { BroadcastsPort } from '../domain/broadcasts/broadcast.types';
 import type { AdminPage } from './admin-page';
+import { auditPage } from './pages/audit.page';
+import { broadcastsPage } from './pages/broadcasts.page';
 import { dashboardPage } from './pages/dashboard.page';
 
 /** What the pages need from the composition root. */
@@ -9,6 +12,8 @@ export interface AdminPagesDeps {
   readonly now: () => Date;
   /** Where the admin web is mounted (/admin), for links. */
   readonly basePath: string;
+  /** Undefined where sending is not wired: the Gửi tin page then says so (503). */
+  readonly broadcasts: BroadcastsPort | undefined;
 }
 
 /**
@@ -17,5 +22,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps)];
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps)];
 }

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../db/database';
+import type { StaffRole } from '../db/types';
 import type { LoginLimits, SessionLimits } from '../domain/staff/staff-login.service';
 import { setAdminView, type NavEntry } from './admin-context';
 import { csrfProtection, requireSignIn, sessionMiddleware, type CookiePolicy } from './admin-auth';
@@ -14,6 +15,8 @@ export const ADMIN_BASE_PATH = '/admin';
 /** A tool mounted inside the admin web that brings its own page and posts (bull-board). */
 export interface AdminTool {
   readonly path: string;
+  readonly roles: readonly StaffRole[];
+  readonly nav?: { readonly label: string; readonly order: number };
   /** Runs after sign-in, before the CSRF check (the tool cannot send our token): guard it yourself. */
   readonly handlers: readonly RequestHandler[];
   /** Its own CSP when it needs more than 'self' (inline styles). */
@@ -46,7 +49,7 @@ const SELF_ONLY = {
   frameAncestors: ["'none'"],
 };
 
-function navOf(pages: readonly AdminPage[], basePath: string): NavEntry[] {
+function navOf(pages: readonly Pick<AdminPage, 'path' | 'nav' | 'roles'>[], basePath: string): NavEntry[] {
   return pages
     .filter((p) => p.nav)
     .sort((a, b) => a.nav!.order - b.nav!.order)
@@ -63,7 +66,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   const now = deps.now ?? (() => new Date());
   const cookies: CookiePolicy = { path: basePath, secure: deps.secureCookies };
   const assets = loadAdminAssets(basePath);
-  const nav = navOf(deps.pages, basePath);
+  const nav = navOf([...deps.pages, ...(deps.tools ?? [])], basePath);
   const router = Router();
 
   const headersFor = (csp: Readonly<Record<string, readonly string[]>>) =>

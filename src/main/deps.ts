@@ -7,12 +7,13 @@ import type { WebhookIntake } from '../bot/inbound-intake';
 import { createApiRouter, API_BASE_PATH } from '../http/api/api-router';
 import { ADMIN_BASE_PATH, createAdminRouter } from '../admin/admin-router';
 import { adminPages } from '../admin/admin-pages';
+import { queuesTool } from '../admin/tools/queues.tool';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
-import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
+import { allQueues, createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
@@ -98,7 +99,8 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({
         db: deps.db,
-        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH }),
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts }),
+        tools: [queuesTool(allQueues(deps.queues), ADMIN_BASE_PATH)],
         secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
         timeZone: deps.config.timezone,
         now,

@@ -39,8 +39,8 @@ async function took(db: Db, waveId: string, memberIds: readonly string[], state:
   }
 }
 
-async function identity(db: Db, memberId: string, channel: ChannelId, lastInboundAt: Date, extra: { unreachable?: boolean; windowClosedAt?: Date } = {}): Promise<void> {
-  await db
+async function identity(db: Db, memberId: string, channel: ChannelId, lastInboundAt: Date, extra: { unreachable?: boolean; windowClosedAt?: Date; noConsent?: boolean } = {}): Promise<void> {
+  const row = await db
     .insertInto('channel_identities')
     .values({
       channel,
@@ -50,7 +50,11 @@ async function identity(db: Db, memberId: string, channel: ChannelId, lastInboun
       window_closed_at: extra.windowClosedAt ?? null,
       ...(extra.unreachable ? { reachability: 'unreachable' as const, unreachable_reason: 'blocked', unreachable_at: lastInboundAt } : {}),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (!extra.noConsent) {
+    await db.insertInto('consents').values({ identity_id: row.id, member_id: memberId, purpose: 'registration', granted: true, notice_version: 'test', recorded_at: new Date(lastInboundAt.getTime() - HOUR) }).execute();
+  }
 }
 
 /** `now` is the tests' clock: identities' windows are measured from it. */
@@ -109,6 +113,8 @@ export async function seedAdminDistrict(db: Db, now: Date): Promise<AdminSeed> {
   await identity(db, bMembers[0]!, 'messenger', ago(30));
   await identity(db, x1!, 'messenger', ago(1), { unreachable: true });
   await identity(db, b1!, 'zalo', ago(10));
+  // Wrote an hour ago but never agreed to the registration notice: nobody may message them.
+  await identity(db, aMembers[4]!, 'messenger', ago(1), { noConsent: true });
 
   return { districtId, clusterOne, clusterTwo, branchA, branchB, branchX, planId: plan.id, marchWave, novemberWave, trendOfA, names };
 }

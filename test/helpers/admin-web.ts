@@ -11,6 +11,13 @@ import { createStaffAccount } from '../../src/domain/staff/staff-account.service
 import { createHttpApp } from '../../src/http/app';
 import { createLogger } from '../../src/logging/logger';
 import { serve, type RunningServer } from '../integration/http/http-server';
+import { Redis } from 'ioredis';
+import { adminPages } from '../../src/admin/admin-pages';
+import { queuesTool } from '../../src/admin/tools/queues.tool';
+import { loadConfig } from '../../src/config/config';
+import { allQueues, createQueues } from '../../src/jobs/queues';
+import { buildBroadcasts, deliveryPolicySettingsOf } from '../../src/main/broadcasts';
+import { TEST_REDIS_URL } from './redis';
 
 export const STAFF_PASSWORD = 'mat-khau-thu-nghiem-123';
 
@@ -111,4 +118,22 @@ export class AdminClient {
     if (answer.status === 303) await this.get('/admin');
     return answer;
   }
+}
+
+/** The admin pages as the app wires them, with a real BroadcastsPort on real BullMQ queues (no worker runs them). */
+export function wiredAdminPages(db: Db, clock: TestClock, prefix: string) {
+  const logger = createLogger({ level: 'silent', pretty: false });
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queues = createQueues(redis, prefix, logger);
+  const config = loadConfig({ QUIET_HOURS: 'off' });
+  const broadcasts = buildBroadcasts({ config, db, queues, logger, policy: { ...deliveryPolicySettingsOf(config), quietHours: null } });
+  return {
+    pages: adminPages({ db, timeZone: 'Asia/Ho_Chi_Minh', now: clock.now, basePath: '/admin', broadcasts }),
+    tools: [queuesTool(allQueues(queues), '/admin')],
+    broadcasts,
+    close: async () => {
+      await Promise.all(allQueues(queues).map((q) => q.close()));
+      redis.disconnect();
+    },
+  };
 }

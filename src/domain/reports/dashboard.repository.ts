@@ -191,7 +191,8 @@ export async function goodNewsReportDays(db: Db, first: string, last: string, br
 /**
  * How many members each channel can reach now, by the delivery policy's windows: the member's
  * last message inside `openMs` (and the platform has not closed the window since); on Zalo also
- * inside `paidMs` at a cost. Unreachable identities, and unfollowers on Zalo, are not counted.
+ * inside `paidMs` at a cost. Unreachable identities, unfollowers on Zalo and members who have not
+ * agreed to the registration notice are not counted.
  */
 export async function reachByChannel(db: Db, now: Date, windows: Readonly<Record<PlatformChannelId, { openMs: number; paidMs: number }>>, branchIds: BranchScope): Promise<ChannelReach[]> {
   const since = (ms: number) => new Date(now.getTime() - ms);
@@ -204,6 +205,8 @@ export async function reachByChannel(db: Db, now: Date, windows: Readonly<Record
       where ci.channel in ('zalo', 'messenger') and ci.reachability = 'reachable'
         and not (ci.channel = 'zalo' and ci.follow_state = 'unfollowed')
         and m.status = 'verified' and ${inScope('m.branch_id', branchIds)}
+        -- as broadcasts do (broadcast-audience.ts): only members whose latest registration answer is yes
+        and coalesce((select c.granted from consents c where c.member_id = m.id and c.purpose = 'registration' order by c.recorded_at desc, c.id desc limit 1), false)
       group by ci.channel, ci.member_id
     )
     select channel, count(*)::int as members,

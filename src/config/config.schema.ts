@@ -113,6 +113,9 @@ export const environmentSchema = z
         .optional(),
     ),
     PROOF_IMAGE_MAX_BYTES: withDefault('5242880').refine((v) => /^\d{1,9}$/.test(v) && Number(v) >= 1024, { message: 'expected a whole number of bytes, at least 1024' }).transform(Number),
+    // Which proxies in front of the app to believe about the client's address and https (express's
+    // "trust proxy"): a hop count, or loopback / linklocal / uniquelocal / addresses, comma-separated.
+    TRUST_PROXY: optionalText.pipe(z.string().regex(/^(\d{1,2}|[A-Za-z0-9.:/, ]{2,200})$/, { message: 'expected a number of proxies (1) or loopback, uniquelocal or addresses, comma-separated' }).optional()),
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,

@@ -62,6 +62,8 @@ export interface Config {
   /** Proof images larger than this are refused (PROOF_IMAGE_MAX_BYTES, default 5 MB). */
   readonly proofImageMaxBytes: number;
   readonly sessionSecret: string;
+  /** express's "trust proxy" (TRUST_PROXY): false when the app faces the clients itself. */
+  readonly trustProxy: number | string | false;
   /** 32 bytes that encrypt platform tokens at rest (AES-256-GCM). */
   readonly secretsKey: Buffer;
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
@@ -146,6 +148,7 @@ function toConfig(env: Environment): Config {
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     proofImageMaxBytes: env.PROOF_IMAGE_MAX_BYTES,
     sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    trustProxy: env.TRUST_PROXY === undefined ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,

@@ -383,6 +383,19 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** A signed-in admin web session; only the SHA-256 of its id is kept. */
+export interface AdminSessionsTable {
+  id_hash: string;
+  staff_user_id: string;
+  /** The synchroniser token every form and htmx request of this session sends back. */
+  csrf_token: string;
+  created_at: Date;
+  last_seen_at: Date;
+  /** Absolute end, however active the session is. */
+  expires_at: Date;
+  ip: string | null;
+}
+
 export interface Database {
   units: UnitsTable;
   members: MembersTable;
@@ -407,6 +420,7 @@ export interface Database {
   inbound_events: InboundEventsTable;
   bot_state: BotStateTable;
   audit_log: AuditLogTable;
+  admin_sessions: AdminSessionsTable;
   official_pages: OfficialPagesTable;
   handover_threads: HandoverThreadsTable;
   handover_messages: HandoverMessagesTable;

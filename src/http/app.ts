@@ -24,6 +24,8 @@ export interface HttpAppDeps {
   readonly bodyLimit?: string;
   /** While true, every response asks the client to close its connection, so keep-alive ends. */
   readonly isDraining?: () => boolean;
+  /** express's "trust proxy" (TRUST_PROXY); false when absent. */
+  readonly trustProxy?: number | string | false;
 }
 
 const DEFAULT_BODY_LIMIT = '1mb';
@@ -43,6 +45,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const isDraining = deps.isDraining ?? (() => false);
 
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestContext());
   app.use(requestLogger(deps.logger));
   app.use((_req, res, next) => {

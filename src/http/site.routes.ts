@@ -29,12 +29,13 @@ export function createSiteRouter(deps: SiteRoutesDeps): Router {
 
   router.get('/', (_req, res) => {
     const simulator = deps.simulator ? '<p><a href="/simulator">Mở trang mô phỏng trò chuyện (Zalo / Messenger)</a></p>' : '';
+    const admin = '<p><a href="/admin">Trang quản trị (cán bộ Đoàn đăng nhập)</a></p>';
     res
       .type('html')
       .send(
         `<!doctype html><html lang="vi"><head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />${meta}` +
           `<title>Vùng Xanh</title></head><body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">` +
-          `<h1>Vùng Xanh</h1><p>Chatbot và trang quản trị cho mô hình “Xanh hóa không gian mạng” của Đoàn Thanh niên.</p>${simulator}</body></html>`,
+          `<h1>Vùng Xanh</h1><p>Chatbot và trang quản trị cho mô hình “Xanh hóa không gian mạng” của Đoàn Thanh niên.</p>${admin}${simulator}</body></html>`,
       );
   });
   return router;

@@ -5,13 +5,16 @@ import { createDb, type Db } from '../db/database';
 import type { MountedRouter } from '../http/app';
 import type { WebhookIntake } from '../bot/inbound-intake';
 import { createApiRouter, API_BASE_PATH } from '../http/api/api-router';
+import { ADMIN_BASE_PATH, createAdminRouter } from '../admin/admin-router';
+import { adminPages } from '../admin/admin-pages';
+import { queuesTool } from '../admin/tools/queues.tool';
 import { createHealthRouter, type ReadinessCheck } from '../http/health.routes';
 import { createSiteRouter } from '../http/site.routes';
 import { createMediaRouter } from '../http/media.routes';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createMetricsRouter } from '../http/metrics.routes';
-import { createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
+import { allQueues, createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
@@ -86,10 +89,24 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
     logger: deps.logger,
     verifyMessengerSubscription: (query) => channels.verifyMessengerSubscription(query as Record<string, unknown>),
   });
+  // The API and the admin web ask the same BroadcastsPort (forecast, create, figures, cancel).
+  const broadcasts = buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger });
+  const now = () => new Date();
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
-    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts: buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger }) }) },
+    { path: API_BASE_PATH, router: createApiRouter({ db: deps.db, timezone: deps.config.timezone, broadcasts }) },
+    {
+      path: ADMIN_BASE_PATH,
+      router: createAdminRouter({
+        db: deps.db,
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts }),
+        tools: [queuesTool(allQueues(deps.queues), ADMIN_BASE_PATH)],
+        secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
+        timeZone: deps.config.timezone,
+        now,
+      }),
+    },
     { path: '/', router: createHealthRouter({ checks: readinessChecks(deps), isDraining, logger: deps.logger }) },
     { path: '/', router: createMetricsRouter(deps.logger) },
     {

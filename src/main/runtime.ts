@@ -206,7 +206,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       logger.info({ port: config.metricsPort }, 'metrics on their own port');
     } else if (server) {
       const isDraining = () => draining;
-      const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining });
+      const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining, trustProxy: config.trustProxy });
       server.removeAllListeners('request');
       server.on('request', app);
       logger.info({ port: selfPort }, `listening on port ${selfPort}`);

@@ -5,10 +5,13 @@ export interface StaffAuditEntry {
   readonly staffUserId: string | null;
   readonly action: string;
   readonly subjectKind: string;
-  readonly subjectId: string;
+  /** Null when there is none (a failed sign-in with an unknown username). */
+  readonly subjectId: string | null;
   readonly unitId: string | null;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly ip?: string | null;
+  /** Absent: the database's now(). Given where a rule counts entries against an injected clock (login limits). */
+  readonly at?: Date;
 }
 
 /** Who did what, for the Nhật ký page: staff actions through the API and the admin commands. */
@@ -24,6 +27,7 @@ export async function recordStaffAction(db: Db | Tx, entry: StaffAuditEntry): Pr
       unit_id: entry.unitId,
       details: JSON.stringify(entry.details ?? {}),
       ip: entry.ip ?? null,
+      ...(entry.at ? { at: entry.at } : {}),
     })
     .execute();
 }

@@ -11,6 +11,8 @@ const TABLES = [
   'handover_messages', 'handover_threads', 'link_attempts', 'link_codes', 'official_pages',
   // Schedules (issue 5).
   'cadre_nudges', 'schedule_runs',
+  // Admin web (issue 6).
+  'admin_sessions',
 ].sort();
 
 async function tablesOf(t: TestDatabase): Promise<string[]> {

@@ -1,0 +1,26 @@
+import type { Db } from '../db/database';
+import type { BroadcastsPort } from '../domain/broadcasts/broadcast.types';
+import type { AdminPage } from './admin-page';
+import { auditPage } from './pages/audit.page';
+import { broadcastsPage } from './pages/broadcasts.page';
+import { dashboardPage } from './pages/dashboard.page';
+
+/** What the pages need from the composition root. */
+export interface AdminPagesDeps {
+  readonly db: Db;
+  readonly timeZone: string;
+  readonly now: () => Date;
+  /** Where the admin web is mounted (/admin), for links. */
+  readonly basePath: string;
+  /** Undefined where sending is not wired: the Gửi tin page then says so (503). */
+  readonly broadcasts: BroadcastsPort | undefined;
+}
+
+/**
+ * Every page of the admin web. To add one: write `pages/<name>.page.ts` returning an AdminPage
+ * (path, title, roles, nav entry, routes) and list it here; the menu, the sign-in and role checks
+ * and the CSRF check follow from that.
+ */
+export function adminPages(deps: AdminPagesDeps): AdminPage[] {
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps)];
+}

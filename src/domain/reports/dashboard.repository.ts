@@ -1,0 +1,220 @@
+/**
+ * The dashboard's reads (issue 6 §2 "Tổng quan"). Set-based and scoped: `branchIds` null is the
+ * whole district, otherwise only those branches are counted. Participation follows the rule of
+ * participation-report.repository.ts (a proof sent and not rejected); members are verified people
+ * of the role, counted once whatever their channels.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database';
+import type { PlatformChannelId } from '../../db/types';
+
+export type BranchScope = readonly string[] | null;
+
+export interface DashboardPlan {
+  readonly id: string;
+  readonly year: number;
+  readonly title: string;
+  readonly reference: string | null;
+  readonly districtId: string;
+  readonly cadreTargetPct: number;
+  readonly memberTargetPct: number;
+  readonly trendsPerBranchPerYear: number;
+}
+
+export interface DashboardWave {
+  readonly id: string;
+  readonly title: string;
+  readonly status: 'open' | 'closed';
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+}
+
+export interface WaveBranchFigures {
+  readonly waveId: string;
+  readonly branchId: string;
+  readonly code: string;
+  readonly name: string;
+  readonly cadres: number;
+  readonly cadresTookPart: number;
+  readonly members: number;
+  readonly membersTookPart: number;
+}
+
+export interface BranchTrendCount {
+  readonly branchId: string;
+  readonly code: string;
+  readonly name: string;
+  readonly trends: number;
+}
+
+export interface BranchReportDays {
+  readonly branchId: string;
+  readonly code: string;
+  readonly name: string;
+  /** 'YYYY-MM-DD' days with at least one good-news report. */
+  readonly days: readonly string[];
+}
+
+export interface ChannelReach {
+  readonly channel: PlatformChannelId;
+  /** Members with a reachable identity on the channel. */
+  readonly members: number;
+  /** Free to message now (Messenger: inside 24 h; Zalo: inside 48 h). */
+  readonly openNow: number;
+  /** Zalo only: 48 h – 7 days, reachable by billed consultation messages. */
+  readonly paidOnly: number;
+}
+
+function inScope(column: string, branchIds: BranchScope): RawBuilder<boolean> {
+  return branchIds === null ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = any(${[...branchIds]}::uuid[])`;
+}
+
+/** The district's plan for `year`, or failing that its latest earlier plan. */
+export async function findDistrictPlan(db: Db, year: number): Promise<DashboardPlan | undefined> {
+  const row = await db
+    .selectFrom('plans as p')
+    .innerJoin('units as u', 'u.id', 'p.owner_unit_id')
+    .select(['p.id', 'p.year', 'p.title', 'p.reference', 'p.owner_unit_id', 'p.cadre_target_pct', 'p.member_target_pct', 'p.trends_per_branch_per_year'])
+    .where('u.level', '=', 'district')
+    .where('p.year', '<=', year)
+    .orderBy('p.year', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      year: row.year,
+      title: row.title,
+      reference: row.reference,
+      districtId: row.owner_unit_id,
+      cadreTargetPct: row.cadre_target_pct,
+      memberTargetPct: row.member_target_pct,
+      trendsPerBranchPerYear: row.trends_per_branch_per_year,
+    }
+  );
+}
+
+/** The plan's district waves that have started (open or closed), in order (waves_owner_plan_idx). */
+export async function listDistrictWaves(db: Db, plan: Pick<DashboardPlan, 'id' | 'districtId'>): Promise<DashboardWave[]> {
+  const rows = await db
+    .selectFrom('waves')
+    .select(['id', 'title', 'status', 'starts_at', 'ends_at'])
+    .where('plan_id', '=', plan.id)
+    .where('owner_unit_id', '=', plan.districtId)
+    .where('status', 'in', ['open', 'closed'])
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, status: r.status as 'open' | 'closed', startsAt: r.starts_at, endsAt: r.ends_at }));
+}
+
+/**
+ * For every (wave, branch in scope): the branch's verified cadres and members and how many took
+ * part. One statement: the roster is counted once per branch, the participations once per wave
+ * (participations_wave_state_member_idx), then crossed with the branches.
+ */
+export async function participationByWaveAndBranch(db: Db, waveIds: readonly string[], branchIds: BranchScope): Promise<WaveBranchFigures[]> {
+  if (waveIds.length === 0) return [];
+  const { rows } = await sql<{ wave_id: string; id: string; code: string; name: string; cadres: number; cadres_took_part: number; members: number; members_took_part: number }>`
+    with b as (
+      select id, code, name from units where level = 'branch' and ${inScope('id', branchIds)}
+    ),
+    roster as (
+      select m.branch_id,
+        count(*) filter (where m.role = 'cadre')::int as cadres,
+        count(*) filter (where m.role = 'member')::int as members
+      from members m join b on b.id = m.branch_id
+      where m.status = 'verified' and m.role in ('cadre', 'member')
+      group by m.branch_id
+    ),
+    took as (
+      select p.wave_id, m.branch_id,
+        count(*) filter (where m.role = 'cadre')::int as cadres,
+        count(*) filter (where m.role = 'member')::int as members
+      from participations p
+      join members m on m.id = p.member_id
+      join b on b.id = m.branch_id
+      where p.wave_id = any(${[...waveIds]}::uuid[]) and p.state in ('proofSubmitted', 'approved')
+        and m.status = 'verified' and m.role in ('cadre', 'member')
+      group by p.wave_id, m.branch_id
+    )
+    select w.id as wave_id, b.id, b.code, b.name,
+      coalesce(r.cadres, 0) as cadres, coalesce(t.cadres, 0) as cadres_took_part,
+      coalesce(r.members, 0) as members, coalesce(t.members, 0) as members_took_part
+    from b
+    cross join unnest(${[...waveIds]}::uuid[]) as w(id)
+    left join roster r on r.branch_id = b.id
+    left join took t on t.wave_id = w.id and t.branch_id = b.id
+    order by b.code, w.id`.execute(db);
+  return rows.map((r) => ({
+    waveId: r.wave_id,
+    branchId: r.id,
+    code: r.code,
+    name: r.name,
+    cadres: r.cadres,
+    cadresTookPart: r.cadres_took_part,
+    members: r.members,
+    membersTookPart: r.members_took_part,
+  }));
+}
+
+/** Each branch in scope with how many trends (waves of its own, opened by staff) start in [from, to). */
+export async function countTrendsByBranch(db: Db, from: Date, to: Date, branchIds: BranchScope): Promise<BranchTrendCount[]> {
+  const rows = await db
+    .selectFrom('units as b')
+    .leftJoin('waves as w', (j) =>
+      j.onRef('w.owner_unit_id', '=', 'b.id').on('w.status', 'in', ['open', 'closed']).on('w.starts_at', '>=', from).on('w.starts_at', '<', to),
+    )
+    .select(['b.id', 'b.code', 'b.name', (eb) => eb.fn.count<number>('w.id').as('trends')])
+    .where('b.level', '=', 'branch')
+    .where(inScope('b.id', branchIds))
+    .groupBy(['b.id', 'b.code', 'b.name'])
+    .orderBy('b.code')
+    .execute();
+  return rows.map((r) => ({ branchId: r.id, code: r.code, name: r.name, trends: Number(r.trends) }));
+}
+
+/** Each branch in scope with the days in [first, last] it reported good news (branch_reports_day_idx). */
+export async function goodNewsReportDays(db: Db, first: string, last: string, branchIds: BranchScope): Promise<BranchReportDays[]> {
+  const rows = await db
+    .selectFrom('units as b')
+    .leftJoin('branch_reports as r', (j) => j.onRef('r.branch_id', '=', 'b.id').on('r.report_date', '>=', first).on('r.report_date', '<=', last))
+    .select(['b.id', 'b.code', 'b.name', sql<string[]>`coalesce(array_agg(distinct r.report_date::text) filter (where r.report_date is not null), '{}')`.as('days')])
+    .where('b.level', '=', 'branch')
+    .where(inScope('b.id', branchIds))
+    .groupBy(['b.id', 'b.code', 'b.name'])
+    .orderBy('b.code')
+    .execute();
+  return rows.map((r) => ({ branchId: r.id, code: r.code, name: r.name, days: r.days }));
+}
+
+/**
+ * How many members each channel can reach now, by the delivery policy's windows: the member's
+ * last message inside `openMs` (and the platform has not closed the window since); on Zalo also
+ * inside `paidMs` at a cost. Unreachable identities, unfollowers on Zalo and members who have not
+ * agreed to the registration notice are not counted.
+ */
+export async function reachByChannel(db: Db, now: Date, windows: Readonly<Record<PlatformChannelId, { openMs: number; paidMs: number }>>, branchIds: BranchScope): Promise<ChannelReach[]> {
+  const since = (ms: number) => new Date(now.getTime() - ms);
+  const { rows } = await sql<{ channel: PlatformChannelId; members: number; open_now: number; paid_only: number }>`
+    with reachable as (
+      select ci.channel, ci.member_id,
+        max(ci.last_inbound_at) filter (where ci.window_closed_at is null or ci.window_closed_at < ci.last_inbound_at) as open_since
+      from channel_identities ci
+      join members m on m.id = ci.member_id
+      where ci.channel in ('zalo', 'messenger') and ci.reachability = 'reachable'
+        and not (ci.channel = 'zalo' and ci.follow_state = 'unfollowed')
+        and m.status = 'verified' and ${inScope('m.branch_id', branchIds)}
+        -- as broadcasts do (broadcast-audience.ts): only members whose latest registration answer is yes
+        and coalesce((select c.granted from consents c where c.member_id = m.id and c.purpose = 'registration' order by c.recorded_at desc, c.id desc limit 1), false)
+      group by ci.channel, ci.member_id
+    )
+    select channel, count(*)::int as members,
+      count(*) filter (where (channel = 'messenger' and open_since > ${since(windows.messenger.openMs)}) or (channel = 'zalo' and open_since > ${since(windows.zalo.openMs)}))::int as open_now,
+      count(*) filter (where channel = 'zalo' and open_since <= ${since(windows.zalo.openMs)} and open_since > ${since(windows.zalo.paidMs)})::int as paid_only
+    from reachable group by channel`.execute(db);
+  return (['zalo', 'messenger'] as const).map((channel) => {
+    const r = rows.find((x) => x.channel === channel);
+    return { channel, members: r?.members ?? 0, openNow: r?.open_now ?? 0, paidOnly: r?.paid_only ?? 0 };
+  });
+}

@@ -1,7 +1,7 @@
 /**
  * The broadcast part of `npm run bench` (issue 5): one broadcast to BENCH_BROADCAST_RECIPIENTS
  * (100,000) recipients, half on Zalo and half on Messenger, seeded in SQL, sent by the compiled app
- * (ROLE=all, quiet hours off) to the stand-in platform answering after 20 ms, with each channel's
+ * (ROLE=worker unless BENCH_BROADCAST_ROLE=all, quiet hours off) to the stand-in platform answering after 20 ms, with each channel's
  * send limit at BENCH_BROADCAST_LIMIT (500/s). The broadcast is created through the service as the
  * API would, by this process, on the app's database and queues. Measured:
  *  - the reach forecast's time at that size;
@@ -21,8 +21,8 @@ import { loadConfig } from '../../src/config/config';
 import { createDb } from '../../src/db/database';
 import { createBroadcastsService } from '../../src/domain/broadcasts/broadcasts.service';
 import { createBullMqBroadcastJobs } from '../../src/jobs/broadcasts.processor';
-import { createBullMqOutbox } from '../../src/jobs/outbox.bullmq';
-import { allQueues, BROADCAST_SEND_PRIORITY, createQueues } from '../../src/jobs/queues';
+import { createBroadcastOutbox } from '../../src/jobs/broadcast-outbox';
+import { allQueues, createQueues } from '../../src/jobs/queues';
 import { createLogger } from '../../src/logging/logger';
 import { deliveryPolicySettingsOf } from '../../src/main/broadcasts';
 import { appEnvironment, deleteRedisKeys, dropDatabase, withDatabase, type AppTarget } from './app-checks';
@@ -43,6 +43,7 @@ export interface BroadcastBenchContext {
 }
 
 export interface BroadcastBenchResult {
+  readonly role: 'all' | 'worker';
   readonly recipients: number;
   readonly limitPerChannel: number;
   readonly seedMs: number;
@@ -82,14 +83,18 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
   const secrets = { session: randomBytes(32).toString('hex'), key: randomBytes(32).toString('hex') };
   const port = await freePort();
   const logFile = join(ctx.logs, 'app-broadcast.log');
-  const appEnv = { ...appEnvironment(target, ctx.platformBase, port, 'all', secrets), QUIET_HOURS: 'off', ZALO_SENDS_PER_SECOND: String(limit), MESSENGER_SENDS_PER_SECOND: String(limit) };
+  // A worker process by default: broadcasts are sent by workers, and ROLE=all's load governor
+  // halves the send concurrency whenever the event loop lags (always, on a loaded machine): at
+  // 10,000 recipients here ROLE=all sent ~135/s, ROLE=worker ~275/s. BENCH_BROADCAST_ROLE=all measures it.
+  const role = env('BENCH_BROADCAST_ROLE', 'worker') === 'all' ? 'all' : 'worker';
+  const appEnv = { ...appEnvironment(target, ctx.platformBase, port, role, secrets), QUIET_HOURS: 'off', ZALO_SENDS_PER_SECOND: String(limit), MESSENGER_SENDS_PER_SECOND: String(limit) };
   const app = spawnNode(ctx.appMain, appEnv, logFile, ctx.root);
   const db = createDb(target.databaseUrl, { maxConnections: 4, applicationName: 'vung-xanh-bench' });
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 3 });
   const queues = createQueues(redis, target.queuePrefix, logger);
   try {
     await waitForLogLine(logFile, '"msg":"started"', app, 60_000);
-    await waitForHttp(`http://127.0.0.1:${port}/readyz`, app, 30_000);
+    if (role === 'all') await waitForHttp(`http://127.0.0.1:${port}/readyz`, app, 30_000);
 
     ctx.log(`seeding ${recipients} recipients in SQL`);
     const seedStart = performance.now();
@@ -100,7 +105,7 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
 
     const service = createBroadcastsService({
       db,
-      outbox: createBullMqOutbox({ db, queues, logger, jobOptions: { priority: BROADCAST_SEND_PRIORITY } }),
+      outbox: createBroadcastOutbox({ db, queues, logger }),
       jobs: createBullMqBroadcastJobs(queues),
       policy: deliveryPolicySettingsOf(loadConfig({ QUIET_HOURS: 'off' })),
     });
@@ -158,7 +163,7 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
       const rate = sustainedRate(series, started + EDGE_MS, ended - EDGE_MS);
       perChannel[channel] = { sent: total, sustainedPerSecond: rate, percentOfLimit: Math.round((rate / limit) * 1000) / 10 };
     }
-    return { recipients, limitPerChannel: limit, seedMs, forecastMs, fanOutMs, totalMs, perChannel, peakRssMb, platformMessages: platform.sends, duplicates, losses, rows, completed };
+    return { role, recipients, limitPerChannel: limit, seedMs, forecastMs, fanOutMs, totalMs, perChannel, peakRssMb, platformMessages: platform.sends, duplicates, losses, rows, completed };
   } finally {
     await stopProcess(app);
     await Promise.all(allQueues(queues).map((q) => q.close()));
@@ -182,7 +187,7 @@ export function broadcastMarkdown(r: BroadcastBenchResult, meta: { stamp: string
     `# Broadcast benchmark — ${meta.stamp}`,
     '',
     `${meta.machine}. One broadcast to ${r.recipients.toLocaleString('en')} recipients (half Zalo, half Messenger, seeded in SQL in ${(r.seedMs / 1000).toFixed(1)} s), ` +
-      `app compiled, ROLE=all, each channel limited to ${r.limitPerChannel}/s, the stand-in platform answering after ${meta.platformLatencyMs} ms; PostgreSQL, Redis and the stand-in share the machine.`,
+      `app compiled, ROLE=${r.role}, each channel limited to ${r.limitPerChannel}/s, the stand-in platform answering after ${meta.platformLatencyMs} ms; PostgreSQL, Redis and the stand-in share the machine.`,
     '',
     `Reach forecast at this size: ${r.forecastMs} ms. From create to the last message: ${(r.totalMs / 1000).toFixed(1)} s${r.completed ? '' : ' (NOT completed within the time allowed)'}. Platform messages: ${r.platformMessages}. Rows: ${JSON.stringify(r.rows)}.`,
     '',

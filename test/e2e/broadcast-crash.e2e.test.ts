@@ -11,9 +11,10 @@ import { createBroadcastsService } from '../../src/domain/broadcasts/broadcasts.
 import { UNKNOWN_OUTCOME } from '../../src/domain/deliveries/deliveries.repository';
 import { createBullMqBroadcastJobs } from '../../src/jobs/broadcasts.processor';
 import { createBullMqOutbox } from '../../src/jobs/outbox.bullmq';
+import { createBroadcastOutbox } from '../../src/jobs/broadcast-outbox';
 import { createOutboxRelayProcessor } from '../../src/jobs/outbox-relay.processor';
 import { OUTBOUND_WORKER_OPTIONS } from '../../src/jobs/workers';
-import { allQueues, BROADCAST_SEND_PRIORITY, createQueues, type OutboxRelayJob, type OutboxRelayResult, type Queues } from '../../src/jobs/queues';
+import { allQueues, createQueues, type OutboxRelayJob, type OutboxRelayResult, type Queues } from '../../src/jobs/queues';
 import { deliveryPolicySettingsOf } from '../../src/main/broadcasts';
 import { loadConfig } from '../../src/config/config';
 import { startApp, type AppProcess } from '../helpers/app-process';
@@ -105,7 +106,7 @@ describe('a broadcast to 5,000 recipients with the worker killed mid-way', () =>
     const config = loadConfig({ QUIET_HOURS: 'off' });
     const service = createBroadcastsService({
       db: t.db,
-      outbox: createBullMqOutbox({ db: t.db, queues, logger: logs.logger, jobOptions: { priority: BROADCAST_SEND_PRIORITY } }),
+      outbox: createBroadcastOutbox({ db: t.db, queues, logger: logs.logger }),
       jobs: createBullMqBroadcastJobs(queues),
       policy: deliveryPolicySettingsOf(config),
     });

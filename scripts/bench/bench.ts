@@ -10,7 +10,11 @@
  *  from each request's scheduled time), then a closed loop (64 connections, 5 s warm-up + 20 s
  *  measured); the app's backlog drains after each (for a bounded time), then the app is stopped
  *  and every event is checked for exactly one reply set at the stand-in platform;
- *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table.
+ *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table;
+ *  5. the broadcast part (issue 5, broadcast.ts): one broadcast to 100,000 recipients, its fan-out
+ *     time, send rate against the limit, peak RSS, duplicates and losses; writes
+ *     bench/results/broadcast-<stamp>.json and bench/results/broadcast-latest.md.
+ *  BENCH_ONLY=ingest or BENCH_ONLY=broadcast runs one part alone.
  *
  * Settings (env): BENCH_CONNECTIONS 64, BENCH_WARMUP_S 5, BENCH_DURATION_S 20, BENCH_RATES "500",
  * BENCH_RATE_DURATION_S 20, BENCH_USERS 5000, BENCH_PLATFORM_LATENCY_MS 20, BENCH_SPLIT 0,
@@ -30,6 +34,7 @@ import type { LoadConfig, LoadResult } from './load';
 import { cpuSecondsNamed, cpuSecondsOf, everyProcessCpu, machineBusy, machineCpu, memoryOf, topProcesses, type MachineCpu } from './proc';
 import { forkReady, freePort, getJson, postJson, runLoadProcess, spawnNode, stopAll, stopProcess, waitForHttp, waitForLogLine } from './processes';
 import { checkTargets, markdown, type PhaseRecord, type ProcessRecord, type SystemRecord } from './report';
+import { broadcastMarkdown, runBroadcastBench } from './broadcast';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 const SETTINGS = {
@@ -311,7 +316,37 @@ async function main(): Promise<void> {
   log(`logs in ${LOGS}`);
   const stand = await forkReady(join(SCRIPTS, 'platform-stand-in.js'), { BENCH_PLATFORM_LATENCY_MS: String(SETTINGS.platformLatencyMs), BENCH_PLATFORM_PORT: '0' }, join(LOGS, 'platform.log'));
   standIn = { ...stand, base: `http://127.0.0.1:${stand.port}` };
+  const only = process.env.BENCH_ONLY ?? '';
+  if (only !== '' && only !== 'ingest' && only !== 'broadcast') throw new Error(`BENCH_ONLY is ingest or broadcast, not ${only}`);
+  if (only !== 'broadcast') await ingest();
+  if (only !== 'ingest') await broadcast();
+}
 
+async function broadcast(): Promise<void> {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
+  log('=== broadcast');
+  const result = await runBroadcastBench({
+    stamp: STAMP,
+    root: ROOT,
+    appMain: APP_MAIN,
+    logs: LOGS,
+    adminDatabaseUrl: ADMIN_DATABASE_URL,
+    redisUrl: REDIS_URL,
+    platformBase: standIn!.base,
+    platformLatencyMs: SETTINGS.platformLatencyMs,
+    log,
+  });
+  const jsonFile = join(RESULTS, `broadcast-${STAMP}.json`);
+  writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify({ stamp: STAMP, machine, result }, null, 2)}\n`);
+  renameSync(`${jsonFile}.tmp`, jsonFile);
+  const md = `${broadcastMarkdown(result, { stamp: STAMP, machine, platformLatencyMs: SETTINGS.platformLatencyMs })}\nRaw figures: \`bench/results/broadcast-${STAMP}.json\`.\n`;
+  writeFileSync(join(RESULTS, 'broadcast-latest.md.tmp'), md);
+  renameSync(join(RESULTS, 'broadcast-latest.md.tmp'), join(RESULTS, 'broadcast-latest.md'));
+  console.log(md);
+  log(`wrote ${jsonFile} and bench/results/broadcast-latest.md`);
+}
+
+async function ingest(): Promise<void> {
   const systems: SystemRecord[] = [];
   const baseline = SETTINGS.baseline ? await measure('baseline', 'bare baseline (node:http + undici.request, nothing durable)', startBaseline, undefined) : undefined;
   if (baseline) systems.push(baseline);

@@ -288,6 +288,8 @@ export interface BroadcastsTable {
   /** The creator's branches (null: the whole district); the fan-out stays inside them. */
   scope_branch_ids: ColumnType<string[] | null, string | null | undefined, string | null>;
   expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The last of its deliveries whose send job is enqueued (jobs are fed a few thousand ahead of the send rate). */
+  fed_through_id: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
 export interface DeliveriesTable {

@@ -3,15 +3,17 @@
  *
  * Inputs:       `{broadcastId}` for `fanout`, `completion` and `discard`; `{}` for `sweep` (every minute).
  * Side effects: fanout     - the broadcast's fan-out (broadcasts.service.ts): deliveries recorded page by
- *                            page and handed to the outbound queues; then a completion job;
- *               completion - 'sending' -> 'completed' once nothing of it is queued or being sent;
+ *                            page, the first sends enqueued; then its progress job;
+ *               progress   - every second while it is sending: its sends fed to the outbound queues a
+ *                            few thousand ahead; once all are fed and none is queued or being sent,
+ *                            'sending' -> 'completed';
  *               discard    - after a cancel, removes the waiting send jobs of its cancelled deliveries
  *                            (a job that runs anyway finds its row cancelled and does nothing);
  *               sweep      - adds the job an unfinished broadcast should have (a crash between
  *                            recording a broadcast and adding its job, Redis restarted empty).
  * Retries:      a failed fan-out retries with backoff (queues.ts) and resumes from its saved cursor;
  *               nothing is recorded twice (idempotency keys) and enqueueing is idempotent (job ids).
- * Waiting:      a fan-out before its time, and a completion check with sends still pending, move
+ * Waiting:      a fan-out before its time, and a progress job with sends still pending, move
  *               themselves to the delayed set (no attempt used).
  * Outcome:      `{outcome, count?}`.
  */
@@ -32,8 +34,8 @@ import {
   type Queues,
 } from './queues';
 
-/** How often a sending broadcast looks whether it is done. */
-export const COMPLETION_CHECK_MS = 5_000;
+/** How often a sending broadcast feeds its sends and looks whether it is done. */
+export const PROGRESS_EVERY_MS = 1_000;
 const DISCARD_PAGE = 1_000;
 const SWEEP_LIMIT = 200;
 
@@ -47,15 +49,15 @@ export interface BroadcastsProcessorDeps {
 export type BroadcastsProcessor = (job: Job<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>, token?: string) => Promise<BroadcastJobResult>;
 
 /** `BroadcastJobs` on the broadcasts queue. */
-export function createBullMqBroadcastJobs(queues: Pick<Queues, 'broadcasts'>): BroadcastJobs & { watchCompletion(broadcastId: string, delayMs: number): Promise<void> } {
+export function createBullMqBroadcastJobs(queues: Pick<Queues, 'broadcasts'>): BroadcastJobs & { watchProgress(broadcastId: string, delayMs: number): Promise<void> } {
   const queue = queues.broadcasts;
   return {
     async scheduleFanOut(broadcastId, at) {
       const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
       await queue.add(BROADCAST_JOB_NAMES.fanOut, { broadcastId }, { jobId: broadcastJobId('fanout', broadcastId), ...(delay > 0 ? { delay } : {}) });
     },
-    async watchCompletion(broadcastId, delayMs) {
-      await queue.add(BROADCAST_JOB_NAMES.completion, { broadcastId }, { jobId: broadcastJobId('completion', broadcastId), delay: delayMs });
+    async watchProgress(broadcastId, delayMs) {
+      await queue.add(BROADCAST_JOB_NAMES.progress, { broadcastId }, { jobId: broadcastJobId('progress', broadcastId), delay: delayMs });
     },
     async afterCancel(broadcastId) {
       const fanOut = await queue.getJob(broadcastJobId('fanout', broadcastId));
@@ -89,7 +91,7 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
   async function sweep(): Promise<number> {
     let added = 0;
     for (const b of await unfinishedBroadcasts(db, SWEEP_LIMIT)) {
-      if (b.status === 'sending') await jobs.watchCompletion(b.id, 0);
+      if (b.status === 'sending') await jobs.watchProgress(b.id, 0);
       else await jobs.scheduleFanOut(b.id, b.send_at);
       added += 1;
     }
@@ -111,19 +113,20 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
           logger.info({ broadcastId, status: outcome.status }, 'broadcast: fan-out not run (cancelled, done or unknown)');
           return { outcome: 'skipped' };
         }
-        logger.info({ broadcastId, recipients: outcome.recipients, enqueued: outcome.enqueued, pages: outcome.pages, ms: Date.now() - started }, 'broadcast: fanned out');
-        await jobs.watchCompletion(broadcastId, COMPLETION_CHECK_MS);
+        logger.info({ broadcastId, recipients: outcome.recipients, pages: outcome.pages, ms: Date.now() - started }, 'broadcast: fanned out');
+        await jobs.watchProgress(broadcastId, PROGRESS_EVERY_MS);
         return { outcome: 'fannedOut', count: outcome.recipients };
       }
-      case BROADCAST_JOB_NAMES.completion: {
-        const check = await service.checkCompletion(broadcastId);
-        if (check.kind === 'pending') {
-          const at = Math.max(Date.now() + COMPLETION_CHECK_MS, check.nextDueAt?.getTime() ?? 0);
+      case BROADCAST_JOB_NAMES.progress: {
+        const step = await service.progress(broadcastId);
+        if (step.kind === 'feeding' || step.kind === 'pending') {
+          // Only held deliveries left (quiet hours): nothing to feed or check before they are due.
+          const at = Math.max(Date.now() + PROGRESS_EVERY_MS, step.kind === 'pending' ? (step.nextDueAt?.getTime() ?? 0) : 0);
           await job.moveToDelayed(at, token);
           throw new DelayedError();
         }
-        if (check.kind === 'completed') logger.info({ broadcastId }, 'broadcast: completed');
-        return { outcome: check.kind };
+        if (step.kind === 'completed') logger.info({ broadcastId }, 'broadcast: completed');
+        return { outcome: step.kind };
       }
       case BROADCAST_JOB_NAMES.discard: {
         const removed = await discard(broadcastId);

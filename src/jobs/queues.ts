@@ -131,8 +131,8 @@ export function proofImageJobId(proofId: string): string {
 }
 
 /**
- * A broadcast's own jobs (broadcasts.processor.ts): its fan-out (at its send time), the check that
- * completes it, the cleanup after a cancel; and a sweep that gives an unfinished broadcast its job
+ * A broadcast's own jobs (broadcasts.processor.ts): its fan-out (at its send time), its progress
+ * (feeding its sends, then completing it), the cleanup after a cancel; and a sweep that gives an unfinished broadcast its job
  * back (a crash between recording it and adding its job, or Redis losing its data).
  */
 export interface BroadcastJob {
@@ -146,11 +146,11 @@ export interface BroadcastJobResult {
   readonly count?: number;
 }
 
-export const BROADCAST_JOB_NAMES = { fanOut: 'fanout', completion: 'completion', discard: 'discard', sweep: 'sweep' } as const;
+export const BROADCAST_JOB_NAMES = { fanOut: 'fanout', progress: 'progress', discard: 'discard', sweep: 'sweep' } as const;
 export const BROADCAST_SWEEP_EVERY_MS = 60_000;
 
 /** One job of each kind per broadcast while it exists (adding it again is ignored). */
-export function broadcastJobId(kind: 'fanout' | 'completion' | 'discard', broadcastId: string): string {
+export function broadcastJobId(kind: 'fanout' | 'progress' | 'discard', broadcastId: string): string {
   return `${kind}-${broadcastId}`;
 }
 

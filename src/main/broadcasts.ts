@@ -4,8 +4,8 @@ import { createBroadcastsService, type BroadcastsService } from '../domain/broad
 import type { DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
 import { deliveryPolicySettingsOf } from '../domain/deliveries/delivery-policy-settings';
 import { createBullMqBroadcastJobs } from '../jobs/broadcasts.processor';
-import { createBullMqOutbox } from '../jobs/outbox.bullmq';
-import { BROADCAST_SEND_PRIORITY, type Queues } from '../jobs/queues';
+import { createBroadcastOutbox } from '../jobs/broadcast-outbox';
+import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logging/logger';
 
 export interface BroadcastsWiring {
@@ -20,8 +20,7 @@ export interface BroadcastsWiring {
 export function buildBroadcasts(w: BroadcastsWiring): BroadcastsService {
   return createBroadcastsService({
     db: w.db,
-    // A broadcast's sends queue behind conversation replies (queues.ts BROADCAST_SEND_PRIORITY).
-    outbox: createBullMqOutbox({ db: w.db, queues: w.queues, logger: w.logger, jobOptions: { priority: BROADCAST_SEND_PRIORITY } }),
+    outbox: createBroadcastOutbox({ db: w.db, queues: w.queues, logger: w.logger }),
     jobs: createBullMqBroadcastJobs(w.queues),
     policy: w.policy ?? deliveryPolicySettingsOf(w.config),
   });

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { withTransaction, type Db } from '../../db/database';
+import { withTransaction, type Db, type Tx } from '../../db/database';
 import type { BroadcastButton, BroadcastStatus, DeliveryPurpose, DeliveryStatus } from '../../db/types';
 import { guestRecipients, memberRecipients, type ResolvedAudience } from './broadcast-audience';
 import { WINDOW_EDGES_MS, type PlannedDelivery } from './reach-buckets';
@@ -45,6 +45,7 @@ export interface BroadcastRow {
   readonly fanout_cursor: string | null;
   readonly scope_branch_ids: string[] | null;
   readonly expires_at: Date | null;
+  readonly fed_through_id: string | null;
 }
 
 const BROADCAST_COLUMNS = [
@@ -64,6 +65,7 @@ const BROADCAST_COLUMNS = [
   'fanout_cursor',
   'scope_branch_ids',
   'expires_at',
+  'fed_through_id',
 ] as const;
 
 /** Inserts the broadcast as 'scheduled'; with a schedule key already used, returns the first one instead. */
@@ -123,24 +125,44 @@ export interface BucketContext {
   readonly dailyCap: number;
 }
 
-/** The bucket of recipient `r` as reach-buckets.ts `bucketKey` writes it. */
-function bucketKeySql(ctx: BucketContext): RawBuilder<string> {
+/** Proactive messages sent today (local day), as the daily cap counts them. */
+const SENT_TODAY = (ctx: BucketContext) =>
+  sql`x.status in ('sent', 'delivered', 'read') and x.sent_at >= ${ctx.dayStart}::timestamptz and x.purpose not in ('reply', 'staffReply')`;
+
+/**
+ * The bucket of recipient `r` as reach-buckets.ts `bucketKey` writes it. `sentToday` is how many
+ * proactive messages `r` got today.
+ */
+function bucketKeySql(ctx: BucketContext, sentToday: RawBuilder<number>): RawBuilder<string> {
   const windows = WINDOW_EDGES_MS.map((edge, i) => sql`when r.last_inbound_at > ${new Date(ctx.now.getTime() - edge)}::timestamptz then ${String(i)}`);
   return sql<string>`r.channel || '|' || r.reachability || '|' || r.follow_state || '|' ||
     (case when r.last_inbound_at is null or (r.window_closed_at is not null and r.window_closed_at >= r.last_inbound_at) then 'closed'
           ${sql.join(windows, sql` `)} else ${String(WINDOW_EDGES_MS.length)} end) || '|' ||
-    (case when (select count(*) from deliveries x
-                where x.identity_id = r.identity_id and x.status in ('sent', 'delivered', 'read') and x.sent_at >= ${ctx.dayStart}::timestamptz
-                  and x.purpose not in ('reply', 'staffReply')) >= ${ctx.dailyCap} then 't' else 'f' end)`;
+    (case when ${sentToday} >= ${ctx.dailyCap} then 't' else 'f' end)`;
 }
 
-/** How many recipients of the audience fall in each bucket (members and guests together). */
+/**
+ * These statements plan as expensive (a cost in the millions for 100,000 recipients), which
+ * makes PostgreSQL JIT-compile them: about a second of compiling for work that runs in less.
+ */
+async function withoutJit<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTransaction(db, async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    return work(tx);
+  });
+}
+
+/** How many recipients of the audience fall in each bucket (members and guests together), in one set-based statement. */
 export async function countByBucket(db: Db, audience: ResolvedAudience, ctx: BucketContext): Promise<{ bucket: string; n: number }[]> {
-  const { rows } = await sql<{ bucket: string; n: number }>`
-    select ${bucketKeySql(ctx)} as bucket, count(*)::int as n
-    from (${memberRecipients(audience)} union all ${guestRecipients(audience)}) r
-    group by 1`.execute(db);
-  return rows;
+  return withoutJit(db, async (tx) => {
+    const { rows } = await sql<{ bucket: string; n: number }>`
+      with today as (select x.identity_id, count(*) as n from deliveries x where ${SENT_TODAY(ctx)} group by x.identity_id)
+      select ${bucketKeySql(ctx, sql<number>`coalesce(t.n, 0)`)} as bucket, count(*)::int as n
+      from ((${memberRecipients(audience)}) union all (${guestRecipients(audience)})) r
+      left join today t on t.identity_id = r.identity_id
+      group by 1`.execute(tx);
+    return rows;
+  });
 }
 
 export type FanOutPhase = 'members' | 'guests';
@@ -184,8 +206,6 @@ export type FanOutPageResult =
       /** Recipients in this page (fewer than the limit: the phase is done). */
       readonly recipients: number;
       readonly lastKey: string | null;
-      /** Deliveries of this page that are queued: new ones and, after a crash, ones recorded before it. */
-      readonly queuedIds: readonly number[];
     };
 
 export function broadcastKeyPrefix(broadcastId: string): string {
@@ -196,20 +216,20 @@ export function broadcastKeyPrefix(broadcastId: string): string {
  * Records one page of recipients' deliveries in one INSERT … SELECT, inside a transaction that
  * holds the broadcast's row lock: a cancel waits for the page and then cancels its rows too, and
  * a page never starts once the broadcast is cancelled. Rows already there (a page done again after
- * a crash) are left as they are (ON CONFLICT DO NOTHING) and returned, so their jobs are enqueued
- * again (enqueueing is idempotent).
+ * a crash) are left as they are (ON CONFLICT DO NOTHING).
  */
 export async function insertFanOutPage(db: Db, p: FanOutPageInput): Promise<FanOutPageResult> {
-  return withTransaction(db, async (tx) => {
+  return withoutJit(db, async (tx) => {
     const locked = await tx.selectFrom('broadcasts').select('status').where('id', '=', p.broadcastId).forUpdate().executeTakeFirst();
     if (!locked || locked.status !== 'fanningOut') return { kind: 'stopped', status: locked?.status ?? 'cancelled' };
     const page = { after: p.cursor.after, limit: p.limit };
     const recipients = p.cursor.phase === 'members' ? memberRecipients(p.audience, page) : guestRecipients(p.audience, page);
     const prefix = broadcastKeyPrefix(p.broadcastId);
     const plan = p.plan;
-    const { rows } = await sql<{ recipients: number; last_key: string | null; inserted: string[] | null; existing: string[] | null }>`
+    const sentToday = sql<number>`(select count(*) from deliveries x where x.identity_id = r.identity_id and ${SENT_TODAY(p.ctx)})`;
+    const { rows } = await sql<{ recipients: number; last_key: string | null }>`
       with page as materialized (${recipients}),
-      bucketed as (select r.*, ${bucketKeySql(p.ctx)} as bucket from page r),
+      bucketed as materialized (select r.*, ${bucketKeySql(p.ctx, sentToday)} as bucket from page r),
       plan as (
         select * from unnest(${[...plan.keys]}::text[], ${plan.plans.map((x) => x.status)}::text[], ${plan.plans.map((x) => x.sendMode)}::text[],
                              ${plan.plans.map((x) => x.notBefore)}::timestamptz[], ${plan.plans.map((x) => x.errorCode)}::text[])
@@ -222,15 +242,13 @@ export async function insertFanOutPage(db: Db, p: FanOutPageInput): Promise<FanO
                case when pl.error_code is not null then 'not sent: the delivery policy skips this recipient (' || pl.error_code || ')' end
         from bucketed b join plan pl on pl.bucket = b.bucket
         on conflict do nothing
-        returning id, status
+        returning id
       )
       select (select count(*) from page)::int as recipients,
              (select key::text from page order by key desc limit 1) as last_key,
-             (select array_agg(id) from ins where status = 'queued') as inserted,
-             (select array_agg(d.id) from page r join deliveries d on d.idempotency_key = ${prefix} || r.key::text where d.status = 'queued') as existing`.execute(tx);
+             (select count(*) from ins)::int as inserted`.execute(tx);
     const row = rows[0]!;
-    const queuedIds = [...(row.inserted ?? []), ...(row.existing ?? [])].map(Number);
-    return { kind: 'page', recipients: row.recipients, lastKey: row.last_key, queuedIds };
+    return { kind: 'page', recipients: row.recipients, lastKey: row.last_key };
   });
 }
 
@@ -247,6 +265,52 @@ export async function finishFanOut(db: Db, broadcastId: string): Promise<boolean
     .where('status', '=', 'fanningOut')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+async function fedThrough(db: Db, broadcastId: string): Promise<number> {
+  const row = await db.selectFrom('broadcasts').select('fed_through_id').where('id', '=', broadcastId).executeTakeFirst();
+  return Number(row?.fed_through_id ?? 0);
+}
+
+/**
+ * How many of the broadcast's deliveries whose jobs are enqueued still wait to be sent (due now: one
+ * held until the end of quiet hours waits in the delayed set and does not count).
+ */
+export async function countFedWaiting(db: Db, broadcastId: string): Promise<number> {
+  const fed = await fedThrough(db, broadcastId);
+  const row = await db
+    .selectFrom('deliveries')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('broadcast_id', '=', broadcastId)
+    .where('status', '=', 'queued')
+    .where('id', '<=', fed)
+    .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', sql<Date>`now()`)]))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** The next `limit` of the broadcast's queued deliveries whose jobs are not enqueued yet (after fed_through_id), by id. */
+export async function nextToFeed(db: Db, broadcastId: string, limit: number): Promise<number[]> {
+  const fed = await fedThrough(db, broadcastId);
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('broadcast_id', '=', broadcastId)
+    .where('status', '=', 'queued')
+    .where('id', '>', fed)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** Notes that the jobs of deliveries up to `lastId` are enqueued. */
+export async function saveFedThrough(db: Db, broadcastId: string, lastId: number): Promise<void> {
+  await db
+    .updateTable('broadcasts')
+    .set({ fed_through_id: sql<number>`greatest(coalesce(fed_through_id, 0), ${lastId}::bigint)` })
+    .where('id', '=', broadcastId)
+    .execute();
 }
 
 export type CompletionCheck =

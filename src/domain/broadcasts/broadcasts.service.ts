@@ -4,11 +4,14 @@
  *
  * create  -> a 'scheduled' row and a fan-out job at sendAt (now when absent);
  * fan-out -> the audience streamed in pages of recipients (keyset on the recipient key), each page
- *            one INSERT … SELECT of deliveries, the policy's answer per recipient bucket, then its
- *            queued deliveries handed to the outbox; the cursor saved after each page, so a crash
- *            resumes where it stopped and re-inserts nothing;
- * sending -> the outbound workers send (and ask the policy again at send time); a completion
- *            check marks it 'completed' when nothing of it is queued or being sent any more.
+ *            one INSERT … SELECT of deliveries with the policy's answer per recipient bucket; the
+ *            cursor saved after each page, so a crash resumes where it stopped and re-inserts
+ *            nothing. Every delivery is then durable: from here nothing can be lost;
+ * sending -> its queued deliveries are fed to the outbox a few thousand ahead of the send rate
+ *            (`feed`, every second): enqueueing 100,000 jobs at once took longer than recording
+ *            the rows, would leave that many dead jobs behind a cancel, and held 100,000 jobs in
+ *            Redis for minutes. The outbound workers send (and ask the policy again at send time);
+ *            once all are fed and none is queued or being sent, it is 'completed'.
  */
 import { AppError } from '../../errors/app-error';
 import type { Db } from '../../db/database';
@@ -23,12 +26,15 @@ import {
   cancelBroadcast,
   completeIfDone,
   countByBucket,
+  countFedWaiting,
   countDeliveries,
   findBroadcast,
   finishFanOut,
   insertBroadcast,
   insertFanOutPage,
+  nextToFeed,
   parseCursor,
+  saveFedThrough,
   saveCursor,
   startFanOut,
   type BroadcastRow,
@@ -59,6 +65,8 @@ export interface BroadcastsDeps {
   readonly now?: () => Date;
   /** Recipients per fan-out page. */
   readonly pageSize?: number;
+  /** Sends kept enqueued ahead (FEED_AHEAD). */
+  readonly feedAhead?: number;
 }
 
 export const DEFAULT_FANOUT_PAGE = 5_000;
@@ -68,12 +76,25 @@ const TEXT_MAX = 5_000;
 export interface BroadcastsService extends BroadcastsPort {
   /** One fan-out run (the job's work); resumes from the saved cursor. */
   fanOut(broadcastId: string): Promise<FanOutOutcome>;
+  /** Tops up its enqueued sends to FEED_AHEAD; once all are fed, marks it completed when nothing is queued or being sent. */
+  progress(broadcastId: string): Promise<ProgressOutcome>;
   /** Marks it completed when nothing is queued or being sent any more. */
   checkCompletion(broadcastId: string): Promise<CompletionCheck>;
 }
 
+/**
+ * How many of a broadcast's sends wait enqueued at most: about 10 s of sending at 500/s, so the
+ * workers never run dry between two feeds (one a second), while a member's reply to the bot
+ * waits behind none of them (broadcast sends have a lower priority) and a cancel has few to drop.
+ */
+export const FEED_AHEAD = 5_000;
+
+export type ProgressOutcome =
+  | { readonly kind: 'feeding'; readonly enqueued: number }
+  | CompletionCheck;
+
 export type FanOutOutcome =
-  | { readonly kind: 'done'; readonly recipients: number; readonly enqueued: number; readonly pages: number }
+  | { readonly kind: 'done'; readonly recipients: number; readonly pages: number }
   | { readonly kind: 'notDue'; readonly at: Date }
   /** Cancelled, already done, or unknown: nothing to do. */
   | { readonly kind: 'skipped'; readonly status: string };
@@ -82,6 +103,7 @@ export function createBroadcastsService(deps: BroadcastsDeps): BroadcastsService
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const pageSize = deps.pageSize ?? DEFAULT_FANOUT_PAGE;
+  const ahead = deps.feedAhead ?? FEED_AHEAD;
 
   function bucketContext(at: Date): BucketContext {
     const day = localDayOf(at, deps.policy.timeZone);
@@ -91,6 +113,23 @@ export function createBroadcastsService(deps: BroadcastsDeps): BroadcastsService
   function bucketPlan(purpose: DeliveryPurpose, at: Date): BucketPlan {
     const buckets = allBuckets();
     return { keys: buckets.map(bucketKey), plans: buckets.map((b) => plannedDeliveryOf(b, purpose, at, deps.policy)) };
+  }
+
+  /**
+   * Enqueues the next of its queued deliveries so that about `ahead` wait enqueued (topped up once
+   * half of them are sent). After the
+   * enqueue, then the mark: a crash in between enqueues them again, which is a no-op (job ids).
+   * Returns how many were handed to the outbox, or null when none is left to feed.
+   */
+  async function feed(broadcastId: string): Promise<number | null> {
+    const waiting = await countFedWaiting(db, broadcastId);
+    const full = waiting >= ahead / 2;
+    const ids = await nextToFeed(db, broadcastId, full ? 1 : ahead - waiting);
+    if (ids.length === 0) return null;
+    if (full) return 0;
+    await deps.outbox.enqueue(ids);
+    await saveFedThrough(db, broadcastId, ids[ids.length - 1]!);
+    return ids.length;
   }
 
   function inScope(row: BroadcastRow, scope: StaffScope): boolean {
@@ -175,33 +214,27 @@ export function createBroadcastsService(deps: BroadcastsDeps): BroadcastsService
       const topic = topicOf(row);
       let cursor: FanOutCursor | null = parseCursor(row.fanout_cursor);
       let recipients = 0;
-      let enqueued = 0;
       let pages = 0;
       while (cursor) {
-        const page = await insertFanOutPage(db, {
-          broadcastId,
-          audience: resolved,
-          cursor,
-          limit: pageSize,
-          purpose: row.purpose,
-          topic,
-          payload,
-          expiresAt: row.expires_at,
-          ctx,
-          plan,
-        });
+        const page = await insertFanOutPage(db, { broadcastId, audience: resolved, cursor, limit: pageSize, purpose: row.purpose, topic, payload, expiresAt: row.expires_at, ctx, plan });
         if (page.kind === 'stopped') return { kind: 'skipped', status: page.status };
         pages += 1;
         recipients += page.recipients;
-        // After the commit (the outbox's rule), before the cursor moves: a crash in between does
-        // this page again, and its queued rows are enqueued again (a no-op for those that were).
-        await deps.outbox.enqueue(page.queuedIds);
-        enqueued += page.queuedIds.length;
         cursor = nextCursor(cursor, page.recipients, page.lastKey, pageSize, reachesGuests(resolved));
         await saveCursor(db, broadcastId, cursor);
       }
       if (!(await finishFanOut(db, broadcastId))) return { kind: 'skipped', status: 'cancelled' };
-      return { kind: 'done', recipients, enqueued, pages };
+      // The first sends go at once rather than at the first progress tick.
+      await feed(broadcastId);
+      return { kind: 'done', recipients, pages };
+    },
+
+    async progress(broadcastId) {
+      const row = await findBroadcast(db, broadcastId);
+      if (!row || row.status !== 'sending') return { kind: 'notSending' };
+      const enqueued = await feed(broadcastId);
+      if (enqueued !== null) return { kind: 'feeding', enqueued };
+      return completeIfDone(db, broadcastId);
     },
 
     checkCompletion(broadcastId) {

@@ -19,6 +19,9 @@ const POLICY: DeliveryPolicySettings = {
   zaloTemplates: {},
 };
 
+/** For the tests that send one broadcast after another to the same people (the cap is tested in the forecast). */
+const UNCAPPED: DeliveryPolicySettings = { ...POLICY, dailyCap: 1_000 };
+
 interface IdentityFields {
   readonly channel: PlatformChannelId;
   readonly lastInboundAgoMs?: number | null;
@@ -109,7 +112,8 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
   let db: Db;
   let outbox: RecordingOutbox;
   let jobs: RecordingJobs;
-  const service = (policy: DeliveryPolicySettings = POLICY, pageSize = 1_000): BroadcastsService => createBroadcastsService({ db, outbox, jobs, policy, pageSize });
+  const service = (policy: DeliveryPolicySettings = POLICY, pageSize = 1_000, feedAhead?: number): BroadcastsService =>
+    createBroadcastsService({ db, outbox, jobs, policy, pageSize, ...(feedAhead ? { feedAhead } : {}) });
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -307,7 +311,7 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
     const countOf = async (broadcastId: string) => Number((await sql<{ n: string }>`select count(*) as n from deliveries where broadcast_id = ${broadcastId}`.execute(db)).rows[0]!.n);
 
     it('When a schedule creates the same broadcast twice (same key), then the second create returns the first and nothing is recorded twice', async () => {
-      const s = service();
+      const s = service(UNCAPPED);
       const input = { purpose: 'recurringContent' as const, text: 'Lời Bác dạy tuần này', audience: { branches: [branch] }, createdByStaffId: null, scheduleKey: `uncleHo:2026-W48:${branch}` };
       const first = await s.create(input, null);
       const second = await s.create({ ...input, text: 'another text' }, null);
@@ -320,7 +324,7 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
     });
 
     it('When sendAt is in the future, then the fan-out is scheduled for then and does not run before', async () => {
-      const s = service();
+      const s = service(UNCAPPED);
       const at = new Date(Date.now() + 2 * HOUR);
       const { id } = await s.create({ purpose: 'waveLaunch', text: 'Hẹn giờ', audience: { branches: [branch] }, createdByStaffId: null, sendAt: at }, null);
       expect(jobs.scheduled).toEqual([{ id, at }]);
@@ -328,49 +332,89 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
       expect(await countOf(id)).toBe(0);
     });
 
-    it('When the fan-out dies after recording a page but before enqueueing it, then a second run records nothing twice and enqueues that page', async () => {
-      const s = service(POLICY, 3);
+    it('When the fan-out is cut off and run again from any point, then every recipient has exactly one delivery, rendered with its image and link button in the send mode the policy gives', async () => {
+      const s = service(UNCAPPED, 3);
       const { id } = await s.create(
         { purpose: 'waveLaunch', title: 'Đợt mới', text: 'Cùng thay khung ảnh đại diện nhé!', imageUrl: 'https://example.vn/khung.png', buttons: [{ title: 'Xem chi tiết', url: 'https://example.vn/dot' }], audience: { branches: [branch] }, createdByStaffId: null },
         null,
       );
-      let calls = 0;
-      outbox.onEnqueue = async () => {
-        calls += 1;
-        if (calls === 2) throw new Error('killed');
-      };
-      await expect(s.fanOut(id)).rejects.toThrow('killed');
-      expect(await countOf(id)).toBe(6);
-      expect(outbox.enqueued).toHaveLength(3);
-      outbox.onEnqueue = undefined;
-      expect(await s.fanOut(id)).toMatchObject({ kind: 'done' });
+      expect(await s.fanOut(id)).toEqual({ kind: 'done', recipients: 10, pages: 4 });
+      const firstPageEnd = (await db.selectFrom('deliveries').select(sql<string>`max(split_part(idempotency_key, ':', 3))`.as('k')).where('broadcast_id', '=', id).executeTakeFirstOrThrow()).k;
+      // As if it died before saving its cursor (everything is done again), then after the first page.
+      for (const cursor of [null, `members:${firstPageEnd}`]) {
+        await db.updateTable('broadcasts').set({ status: 'fanningOut', fanout_cursor: cursor }).where('id', '=', id).execute();
+        expect(await s.fanOut(id)).toMatchObject({ kind: 'done' });
+      }
       const rows = await db.selectFrom('deliveries').select(['id', 'identity_id', 'status', 'payload', 'send_mode']).where('broadcast_id', '=', id).execute();
       expect(rows.map((r) => r.identity_id).sort()).toEqual([...recipients].sort());
-      expect(new Set(outbox.enqueued)).toEqual(new Set(rows.map((r) => Number(r.id))));
       expect(rows[0]!.payload).toEqual({ text: 'Đợt mới\n\nCùng thay khung ảnh đại diện nhé!', imageUrl: 'https://example.vn/khung.png', links: [{ title: 'Xem chi tiết', url: 'https://example.vn/dot' }] });
       expect(new Set(rows.map((r) => r.send_mode))).toEqual(new Set(['{"channel":"zalo","kind":"cs"}', '{"channel":"messenger","messagingType":"UPDATE"}']));
+      expect(new Set(outbox.enqueued)).toEqual(new Set(rows.map((r) => Number(r.id))));
       expect(await s.figures(id, null)).toMatchObject({ status: 'sending', recipients: 10, queued: 10 });
     });
 
+    it('When a broadcast is sending, then its sends are enqueued a few ahead at a time, in order, and it completes once all are sent', async () => {
+      const s = service(UNCAPPED, 1_000, 4);
+      const { id } = await s.create({ purpose: 'waveLaunch', text: 'Từng đợt', audience: { branches: [branch] }, createdByStaffId: null }, null);
+      await s.fanOut(id);
+      const ids = (await db.selectFrom('deliveries').select('id').where('broadcast_id', '=', id).orderBy('id').execute()).map((r) => Number(r.id));
+      expect(outbox.enqueued).toEqual(ids.slice(0, 4));
+      const send = (n: number) => db.updateTable('deliveries').set({ status: 'sent', sent_at: new Date() }).where('id', 'in', ids.slice(0, n)).execute();
+      await send(2);
+      expect(await s.progress(id)).toEqual({ kind: 'feeding', enqueued: 0 });
+      await send(3);
+      expect(await s.progress(id)).toEqual({ kind: 'feeding', enqueued: 3 });
+      expect(outbox.enqueued).toEqual(ids.slice(0, 7));
+      // A crash between enqueueing and noting it: the same ones again (a no-op for BullMQ: job ids).
+      await db.updateTable('broadcasts').set({ fed_through_id: ids[3]! }).where('id', '=', id).execute();
+      expect(await s.progress(id)).toEqual({ kind: 'feeding', enqueued: 3 });
+      expect(outbox.enqueued.slice(7)).toEqual(ids.slice(4, 7));
+      await send(7);
+      expect(await s.progress(id)).toEqual({ kind: 'feeding', enqueued: 3 });
+      expect(outbox.enqueued.slice(10)).toEqual(ids.slice(7, 10));
+      expect(await s.progress(id)).toEqual({ kind: 'pending', nextDueAt: null });
+      await send(10);
+      expect(await s.progress(id)).toEqual({ kind: 'completed' });
+      expect(await s.progress(id)).toEqual({ kind: 'notSending' });
+    });
+
     it('When a broadcast is cancelled while fanning out, then what was recorded is cancelled, no later page is recorded, and sent messages stay sent', async () => {
-      const s = service(POLICY, 4);
+      const s = service(UNCAPPED, 4);
       const { id } = await s.create({ purpose: 'waveLaunch', text: 'Sẽ bị huỷ', audience: { branches: [branch] }, createdByStaffId: null }, null);
-      outbox.onEnqueue = async (ids) => {
-        outbox.onEnqueue = undefined;
-        // One message of the first page went out before staff pressed cancel.
-        await db.updateTable('deliveries').set({ status: 'sent', sent_at: new Date() }).where('id', '=', ids[0]!).execute();
-        expect(await s.cancel(id, null)).toBe(true);
-      };
-      expect(await s.fanOut(id)).toEqual({ kind: 'skipped', status: 'cancelled' });
+      // Cut off after its first page (as if the worker died there), one of whose messages went out.
+      expect(await s.fanOut(id)).toMatchObject({ kind: 'done' });
+      const keep = await db.selectFrom('deliveries').select(['id', 'idempotency_key']).where('broadcast_id', '=', id).orderBy('idempotency_key').limit(4).execute();
+      await db.deleteFrom('deliveries').where('broadcast_id', '=', id).where('id', 'not in', keep.map((k) => k.id)).execute();
+      await db.updateTable('broadcasts').set({ status: 'fanningOut', fanout_cursor: `members:${keep[3]!.idempotency_key.split(':')[2]}`, recipients_count: null }).where('id', '=', id).execute();
+      await db.updateTable('deliveries').set({ status: 'sent', sent_at: new Date() }).where('id', '=', keep[0]!.id).execute();
+
+      expect(await s.cancel(id, null)).toBe(true);
       expect(jobs.cancelled).toEqual([id]);
+      expect(await s.fanOut(id)).toEqual({ kind: 'skipped', status: 'cancelled' });
+      expect(await s.progress(id)).toEqual({ kind: 'notSending' });
       expect(await s.figures(id, null)).toMatchObject({ status: 'cancelled', sent: 1, cancelled: 3, queued: 0 });
       expect(await countOf(id)).toBe(4);
       expect(await s.cancel(id, null)).toBe(false);
-      expect(await s.fanOut(id)).toEqual({ kind: 'skipped', status: 'cancelled' });
+    });
+
+    it('When a fan-out page runs while staff cancel, then the cancel waits for the page and cancels its rows too', async () => {
+      const s = service(UNCAPPED, 1_000);
+      const { id } = await s.create({ purpose: 'waveLaunch', text: 'Huỷ giữa chừng', audience: { branches: [branch] }, createdByStaffId: null }, null);
+      await db.updateTable('broadcasts').set({ status: 'fanningOut' }).where('id', '=', id).execute();
+      // Hold the broadcast's row as a page in progress does, and cancel meanwhile.
+      let cancelled: Promise<boolean> | undefined;
+      await db.transaction().execute(async (tx) => {
+        await tx.selectFrom('broadcasts').select('id').where('id', '=', id).forUpdate().execute();
+        await tx.insertInto('deliveries').values({ broadcast_id: id, identity_id: recipients[0]!, purpose: 'waveLaunch', idempotency_key: `broadcast:${id}:manual`, payload: '{}' }).execute();
+        cancelled = s.cancel(id, null);
+        await new Promise((r) => setTimeout(r, 200));
+      });
+      expect(await cancelled).toBe(true);
+      expect(await s.figures(id, null)).toMatchObject({ status: 'cancelled', cancelled: 1, queued: 0 });
     });
 
     it('When deliveries end in every way, then the figures count each, failures and skips by reason, and add up to the recipients; it completes when nothing is left to send', async () => {
-      const s = service();
+      const s = service(UNCAPPED);
       const { id } = await s.create({ purpose: 'waveLaunch', text: 'Số liệu', audience: { branches: [branch] }, createdByStaffId: null }, null);
       await s.fanOut(id);
       const rows = await db.selectFrom('deliveries').select('id').where('broadcast_id', '=', id).orderBy('id').execute();

@@ -24,7 +24,7 @@ import { createBullMqBroadcastJobs } from '../../src/jobs/broadcasts.processor';
 import { createBroadcastOutbox } from '../../src/jobs/broadcast-outbox';
 import { allQueues, createQueues } from '../../src/jobs/queues';
 import { createLogger } from '../../src/logging/logger';
-import { deliveryPolicySettingsOf } from '../../src/main/broadcasts';
+import { deliveryPolicySettingsOf } from '../../src/domain/deliveries/delivery-policy-settings';
 import { appEnvironment, deleteRedisKeys, dropDatabase, withDatabase, type AppTarget } from './app-checks';
 import { seedBroadcastAudience, seededRecipient } from './broadcast-seed';
 import { memoryOf } from './proc';

@@ -15,7 +15,7 @@ import { createBroadcastOutbox } from '../../src/jobs/broadcast-outbox';
 import { createOutboxRelayProcessor } from '../../src/jobs/outbox-relay.processor';
 import { OUTBOUND_WORKER_OPTIONS } from '../../src/jobs/workers';
 import { allQueues, createQueues, type OutboxRelayJob, type OutboxRelayResult, type Queues } from '../../src/jobs/queues';
-import { deliveryPolicySettingsOf } from '../../src/main/broadcasts';
+import { deliveryPolicySettingsOf } from '../../src/domain/deliveries/delivery-policy-settings';
 import { loadConfig } from '../../src/config/config';
 import { startApp, type AppProcess } from '../helpers/app-process';
 import { until } from '../helpers/e2e';

@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database';
+import type { MemberRole, ParticipationState } from '../../db/types';
+
+/** Who the report counts: verified cadres and members (youth are not measured against the plan). */
+export const COUNTED_ROLES: readonly MemberRole[] = ['cadre', 'member'];
+/** What counts as taking part: a proof sent and not rejected. */
+export const COUNTED_STATES: readonly ParticipationState[] = ['proofSubmitted', 'approved'];
 
 export interface BranchParticipation {
   readonly branchId: string;
@@ -31,8 +37,8 @@ export async function waveParticipationByBranch(db: Db | Tx, waveId: string, own
       count(m.id) filter (where m.role = 'member' and p.id is not null)::int as members_took_part
     from below
     join units b on b.id = below.id and below.level = 'branch'
-    left join members m on m.branch_id = b.id and m.status = 'verified' and m.role in ('cadre', 'member')
-    left join participations p on p.wave_id = ${waveId} and p.member_id = m.id and p.state in ('proofSubmitted', 'approved')
+    left join members m on m.branch_id = b.id and m.status = 'verified' and m.role = any(${[...COUNTED_ROLES]}::text[])
+    left join participations p on p.wave_id = ${waveId} and p.member_id = m.id and p.state = any(${[...COUNTED_STATES]}::text[])
     where ${branchIds === null ? sql`true` : sql`b.id = any(${[...branchIds]}::uuid[])`}
     group by b.id, b.code, b.name
     order by b.code`.execute(db);

@@ -91,6 +91,7 @@ async function complianceTable(ctx: ExportContext, staff: StaffPrincipal, monthT
       timeZone: ctx.timeZone,
     }),
     columns: COLUMNS,
+    bordered: true,
     rows: branches.map((b, i) => [
       i + 1, b.name, b.clusterName, period.daysInMonth, b.daysDue, b.daysReported, b.compliancePct, dayList(b.missingDays), b.missingDays.length === 0 ? 'Đạt' : 'Chưa đạt',
     ]),

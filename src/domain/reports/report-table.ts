@@ -23,6 +23,11 @@ export interface ReportTable {
   readonly columns: readonly ReportColumn[];
   /** Read once, in order; an async source (a database cursor) keeps a big table out of memory. */
   readonly rows: Iterable<Row> | AsyncIterable<Row>;
+  /**
+   * Cell borders on the rows (XLSX). Right for a table of a few hundred rows; a list of tens of
+   * thousands goes without: exceljs's styles double the cost of every cell (bench/results/reports-*).
+   */
+  readonly bordered: boolean;
   /** The closing row (totals), asked for after the last row has been read. */
   readonly footer?: () => Row;
 }

@@ -106,6 +106,7 @@ async function prepareWaveExport(ctx: ExportContext, staff: StaffPrincipal, wave
       sheetName: 'Theo đơn vị',
       heading: heading('Báo cáo kết quả tham gia đợt hoạt động'),
       columns: BRANCH_COLUMNS,
+      bordered: true,
       rows: report.branches.map((b, i) => [i + 1, b.name, clusters.get(b.branchId) ?? null, ...figuresOf(b, report)]),
       footer: () => [null, 'Tổng cộng', null, ...figuresOf(report.totals, report)],
     }),
@@ -115,6 +116,7 @@ async function prepareWaveExport(ctx: ExportContext, staff: StaffPrincipal, wave
         sheetName: 'Danh sách tham gia',
         heading: heading('Danh sách tham gia và minh chứng'),
         columns: PARTICIPANT_COLUMNS,
+        bordered: false,
         rows: (async function* () {
           for await (const proof of streamParticipantProofs(ctx.db, wave.id, branchIds)) yield participantRow(++n, proof);
         })(),

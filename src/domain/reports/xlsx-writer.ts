@@ -57,10 +57,12 @@ async function writeSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, table: R
 
   let written = 0;
   for await (const values of table.rows) {
-    const row = sheet.addRow(values.map((v) => cellOf(v, options.timeZone)));
-    row.eachCell({ includeEmpty: true }, (cell) => {
-      cell.border = BOX;
-    });
+    const row = sheet.addRow(values.map((v: CellValue) => cellOf(v, options.timeZone)));
+    if (table.bordered) {
+      row.eachCell({ includeEmpty: true }, (cell) => {
+        cell.border = BOX;
+      });
+    }
     row.commit();
     written += 1;
     if (written % ROWS_PER_DRAIN_CHECK === 0) await drained(out);

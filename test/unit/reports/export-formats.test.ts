@@ -37,7 +37,7 @@ describe('CSV fields', () => {
       yield [1, 'A, B'] as const;
       yield [2, null] as const;
     }
-    await writeCsv({ sheetName: 'x', heading: ['ĐOÀN TNCS HỒ CHÍ MINH', 'Tiêu đề'], columns: [{ header: 'STT', width: 5 }, { header: 'Tên', width: 5 }], rows: rows(), footer: () => [null, 'Tổng cộng'] }, out, { timeZone: TZ });
+    await writeCsv({ sheetName: 'x', heading: ['ĐOÀN TNCS HỒ CHÍ MINH', 'Tiêu đề'], columns: [{ header: 'STT', width: 5 }, { header: 'Tên', width: 5 }], bordered: false, rows: rows(), footer: () => [null, 'Tổng cộng'] }, out, { timeZone: TZ });
     out.end();
     const bytes = Buffer.concat(chunks);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

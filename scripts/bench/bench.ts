@@ -10,7 +10,9 @@
  *  from each request's scheduled time), then a closed loop (64 connections, 5 s warm-up + 20 s
  *  measured); the app's backlog drains after each (for a bounded time), then the app is stopped
  *  and every event is checked for exactly one reply set at the stand-in platform;
- *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table.
+ *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table;
+ *  then the reports benchmark of issue 6 (reports.ts: report queries and wave exports on a district of
+ *  50,000 members). BENCH_ONLY=ingest or BENCH_ONLY=reports runs one part alone.
  *
  * Settings (env): BENCH_CONNECTIONS 64, BENCH_WARMUP_S 5, BENCH_DURATION_S 20, BENCH_RATES "500",
  * BENCH_RATE_DURATION_S 20, BENCH_USERS 5000, BENCH_PLATFORM_LATENCY_MS 20, BENCH_SPLIT 0,
@@ -29,6 +31,7 @@ import { appEnvironment, backendPids, deleteRedisKeys, dropDatabase, verify, wai
 import type { LoadConfig, LoadResult } from './load';
 import { cpuSecondsNamed, cpuSecondsOf, everyProcessCpu, machineBusy, machineCpu, memoryOf, topProcesses, type MachineCpu } from './proc';
 import { forkReady, freePort, getJson, postJson, runLoadProcess, spawnNode, stopAll, stopProcess, waitForHttp, waitForLogLine } from './processes';
+import { runReportsBench } from './reports';
 import { checkTargets, markdown, type PhaseRecord, type ProcessRecord, type SystemRecord } from './report';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -304,10 +307,18 @@ async function measureApp(name: string, label: string, roles: readonly ('all' | 
   }
 }
 
+/** BENCH_ONLY=ingest or BENCH_ONLY=reports runs that part alone; unset, both (ingest first). */
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY ?? '';
+  if (!['', 'ingest', 'reports'].includes(only)) throw new Error(`BENCH_ONLY is ingest or reports, not ${only}`);
+  mkdirSync(RESULTS, { recursive: true });
+  if (only !== 'reports') await ingestBench();
+  if (only !== 'ingest') await runReportsBench({ adminDatabaseUrl: ADMIN_DATABASE_URL, resultsDir: RESULTS, stamp: STAMP, log });
+}
+
+async function ingestBench(): Promise<void> {
   if (!existsSync(APP_MAIN) || !existsSync(join(SCRIPTS, 'load.js'))) throw new Error('build first: npm run build (npm run bench does it)');
   mkdirSync(LOGS, { recursive: true });
-  mkdirSync(RESULTS, { recursive: true });
   log(`logs in ${LOGS}`);
   const stand = await forkReady(join(SCRIPTS, 'platform-stand-in.js'), { BENCH_PLATFORM_LATENCY_MS: String(SETTINGS.platformLatencyMs), BENCH_PLATFORM_PORT: '0' }, join(LOGS, 'platform.log'));
   standIn = { ...stand, base: `http://127.0.0.1:${stand.port}` };

@@ -13,8 +13,10 @@
  *  4. writes bench/results/ingest-<stamp>.json and bench/results/latest.md, prints the table;
  *  5. the broadcast part (issue 5, broadcast.ts): one broadcast to 100,000 recipients, its fan-out
  *     time, send rate against the limit, peak RSS, duplicates and losses; writes
- *     bench/results/broadcast-<stamp>.json and bench/results/broadcast-latest.md.
- *  BENCH_ONLY=ingest or BENCH_ONLY=broadcast runs one part alone.
+ *     bench/results/broadcast-<stamp>.json and bench/results/broadcast-latest.md;
+ *  6. the reports part (issue 6, reports.ts): report queries and wave exports on a district of
+ *     50,000 members.
+ *  BENCH_ONLY=ingest, BENCH_ONLY=broadcast or BENCH_ONLY=reports runs one part alone.
  *
  * Settings (env): BENCH_CONNECTIONS 64, BENCH_WARMUP_S 5, BENCH_DURATION_S 20, BENCH_RATES "500",
  * BENCH_RATE_DURATION_S 20, BENCH_USERS 5000, BENCH_PLATFORM_LATENCY_MS 20, BENCH_SPLIT 0,
@@ -33,6 +35,7 @@ import { appEnvironment, backendPids, deleteRedisKeys, dropDatabase, verify, wai
 import type { LoadConfig, LoadResult } from './load';
 import { cpuSecondsNamed, cpuSecondsOf, everyProcessCpu, machineBusy, machineCpu, memoryOf, topProcesses, type MachineCpu } from './proc';
 import { forkReady, freePort, getJson, postJson, runLoadProcess, spawnNode, stopAll, stopProcess, waitForHttp, waitForLogLine } from './processes';
+import { runReportsBench } from './reports';
 import { checkTargets, markdown, type PhaseRecord, type ProcessRecord, type SystemRecord } from './report';
 import { broadcastMarkdown, runBroadcastBench } from './broadcast';
 
@@ -309,17 +312,29 @@ async function measureApp(name: string, label: string, roles: readonly ('all' | 
   }
 }
 
+const PARTS = ['ingest', 'broadcast', 'reports'] as const;
+
+/** BENCH_ONLY=ingest, broadcast or reports runs that part alone; unset, all three in that order. */
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY ?? '';
+  if (only !== '' && !(PARTS as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY is one of ${PARTS.join(', ')}, not ${only}`);
+  const runs = (part: (typeof PARTS)[number]) => only === '' || only === part;
+  mkdirSync(RESULTS, { recursive: true });
+  if (runs('ingest') || runs('broadcast')) {
+    await startStandIn();
+    if (runs('ingest')) await ingest();
+    if (runs('broadcast')) await broadcast();
+  }
+  if (runs('reports')) await runReportsBench({ adminDatabaseUrl: ADMIN_DATABASE_URL, resultsDir: RESULTS, stamp: STAMP, log });
+}
+
+/** The stand-in platform both the ingest and the broadcast parts send to. */
+async function startStandIn(): Promise<void> {
   if (!existsSync(APP_MAIN) || !existsSync(join(SCRIPTS, 'load.js'))) throw new Error('build first: npm run build (npm run bench does it)');
   mkdirSync(LOGS, { recursive: true });
-  mkdirSync(RESULTS, { recursive: true });
   log(`logs in ${LOGS}`);
   const stand = await forkReady(join(SCRIPTS, 'platform-stand-in.js'), { BENCH_PLATFORM_LATENCY_MS: String(SETTINGS.platformLatencyMs), BENCH_PLATFORM_PORT: '0' }, join(LOGS, 'platform.log'));
   standIn = { ...stand, base: `http://127.0.0.1:${stand.port}` };
-  const only = process.env.BENCH_ONLY ?? '';
-  if (only !== '' && only !== 'ingest' && only !== 'broadcast') throw new Error(`BENCH_ONLY is ingest or broadcast, not ${only}`);
-  if (only !== 'broadcast') await ingest();
-  if (only !== 'ingest') await broadcast();
 }
 
 async function broadcast(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Database } from './types';
 
 export type Db = Kysely<Database>;
@@ -38,7 +39,8 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const pool = createPool(databaseUrl, options);
   // An idle client losing its server (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The cursor lets `.stream()` read a large result in batches (exports) instead of all at once.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }
 
 /** Runs `work` in a transaction, or inside the caller's one when `db` already is a transaction. */

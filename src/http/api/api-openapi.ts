@@ -50,7 +50,7 @@ function errorResponse(status: keyof typeof ERROR_DESCRIPTIONS): JsonSchema {
 function operationObject(op: AnyOperation): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const status of op.response.statuses) {
-    responses[String(status)] = { description: op.response.description, content: { 'application/json': { schema: jsonSchemaOf(op.response.schema, 'output') } } };
+    responses[String(status)] = { description: op.response.description, content: { [op.response.mediaType ?? 'application/json']: { schema: jsonSchemaOf(op.response.schema, 'output') } } };
   }
   if (op.params || op.query || op.body) responses['400'] = errorResponse(400);
   responses['401'] = errorResponse(401);

@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { ExportFile } from '../../domain/reports/export-file';
 import type { StaffRole } from '../../db/types';
 import { AppError } from '../../errors/app-error';
 import type { StaffPrincipal } from '../../domain/staff/staff-scope';
+import { sendExportFile } from '../export-download';
 import { parseInput, validationError, type FieldProblem } from './api-validation';
 
 /** What an operation's handler gets: the validated inputs and who is asking. */
@@ -34,10 +36,23 @@ export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B exten
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
-  readonly response: { readonly statuses: readonly number[]; readonly schema: R; readonly description: string };
+  /** `mediaType`: what the document says the answer is (application/json unless a download says otherwise). */
+  readonly response: { readonly statuses: readonly number[]; readonly schema: R; readonly description: string; readonly mediaType?: string };
   readonly errors?: readonly DocumentedError[];
   readonly handle: (input: OperationInput<P, Q, B>) => Promise<{ readonly status?: number; readonly body: z.input<R> }>;
 }
+
+/**
+ * A GET that answers with a file (an export) instead of JSON: validated, scoped and documented
+ * like any operation; its handler returns the file, which is streamed as it is written.
+ */
+export interface DownloadSpec<P extends z.ZodType, Q extends z.ZodType>
+  extends Pick<OperationSpec<P, Q, z.ZodType, z.ZodType>, 'path' | 'operationId' | 'summary' | 'description' | 'tag' | 'roles' | 'params' | 'query' | 'errors'> {
+  readonly produces: { readonly contentType: string; readonly description: string };
+  readonly handle: (input: Omit<OperationInput<P, Q, z.ZodType>, 'body'>) => Promise<ExportFile>;
+}
+
+const BINARY = z.string().meta({ format: 'binary' });
 
 // Type parameters are erased once an operation is registered: the document and the router only
 // need the schemas.
@@ -63,21 +78,7 @@ export class ApiOperations {
   add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(spec: OperationSpec<P, Q, B, R>): void {
     this.registered.push(spec);
     this.router[spec.method](spec.path, async (req, res) => {
-      const staff = staffOf(req);
-      if (spec.roles && !spec.roles.includes(staff.role)) throw new AppError('FORBIDDEN', 'Vai trò của tài khoản này không được dùng chức năng này.');
-      const problems: FieldProblem[] = [];
-      const part = <S extends z.ZodType>(schema: S | undefined, value: unknown, location: 'path' | 'query' | 'body'): z.output<S> => {
-        if (!schema) return undefined as z.output<S>;
-        const parsed = parseInput(schema, value, location);
-        if (parsed.ok) return parsed.value;
-        problems.push(...parsed.problems);
-        return undefined as z.output<S>;
-      };
-      const params = part(spec.params, req.params, 'path');
-      const query = part(spec.query, { ...req.query }, 'query');
-      const body = part(spec.body, req.body, 'body');
-      if (problems.length > 0) throw validationError(problems);
-
+      const { staff, params, query, body } = this.inputs(spec, req);
       const result = await spec.handle({ params, query, body, staff, req });
       const status = result.status ?? spec.response.statuses[0]!;
       // The answer is checked against its documented shape too: a drift is our bug, never the caller's.
@@ -87,5 +88,38 @@ export class ApiOperations {
       }
       res.status(status).json(checked.data);
     });
+  }
+
+  addDownload<P extends z.ZodType, Q extends z.ZodType>(spec: DownloadSpec<P, Q>): void {
+    const operation: OperationSpec<P, Q, z.ZodType, typeof BINARY> = {
+      ...spec,
+      method: 'get',
+      response: { statuses: [200], schema: BINARY, description: spec.produces.description, mediaType: spec.produces.contentType },
+      handle: () => Promise.reject(new Error(`${spec.operationId} is a download`)),
+    };
+    this.registered.push(operation);
+    this.router.get(spec.path, async (req, res) => {
+      const { staff, params, query } = this.inputs(operation, req);
+      await sendExportFile(res, await spec.handle({ params, query, staff, req }));
+    });
+  }
+
+  /** Who asks (403 for a role not listed) and the validated inputs (400 naming every bad field). */
+  private inputs<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: OperationSpec<P, Q, B, z.ZodType>, req: Request) {
+    const staff = staffOf(req);
+    if (spec.roles && !spec.roles.includes(staff.role)) throw new AppError('FORBIDDEN', 'Vai trò của tài khoản này không được dùng chức năng này.');
+    const problems: FieldProblem[] = [];
+    const part = <S extends z.ZodType>(schema: S | undefined, value: unknown, location: 'path' | 'query' | 'body'): z.output<S> => {
+      if (!schema) return undefined as z.output<S>;
+      const parsed = parseInput(schema, value, location);
+      if (parsed.ok) return parsed.value;
+      problems.push(...parsed.problems);
+      return undefined as z.output<S>;
+    };
+    const params = part(spec.params, req.params, 'path');
+    const query = part(spec.query, { ...req.query }, 'query');
+    const body = part(spec.body, req.body, 'body');
+    if (problems.length > 0) throw validationError(problems);
+    return { staff, params, query, body };
   }
 }

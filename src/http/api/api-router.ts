@@ -6,6 +6,7 @@ import { apiErrorHandler, bearerAuth } from './api-auth';
 import { ApiOperations } from './api-operation';
 import { openApiDocument } from './api-openapi';
 import { addBroadcastOperations } from './broadcasts.api';
+import { addExportOperations } from './exports.api';
 import { addMemberOperations } from './members.api';
 import { addReportOperations } from './reports.api';
 import { addWaveOperations } from './waves.api';
@@ -29,6 +30,7 @@ export function apiOperations(deps: ApiDeps): ApiOperations {
   addMemberOperations(api, { db: deps.db });
   addReportOperations(api, { db: deps.db });
   addBroadcastOperations(api, { db: deps.db, broadcasts: deps.broadcasts, now });
+  addExportOperations(api, { db: deps.db, timeZone: deps.timezone, now });
   return api;
 }
 

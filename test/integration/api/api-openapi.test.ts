@@ -31,12 +31,17 @@ describe('/api/v1/openapi.json and 400s', () => {
       [
         'GET /waves', 'POST /waves', 'GET /members', 'GET /reports/participation',
         'POST /broadcasts', 'GET /broadcasts/{id}', 'POST /broadcasts/{id}/cancel', 'POST /broadcasts/forecast',
+        'GET /exports/waves/{id}.xlsx', 'GET /exports/waves/{id}.csv', 'GET /exports/waves/{id}/participants.csv', 'GET /exports/good-news.xlsx', 'GET /exports/good-news.csv',
       ].sort(),
     );
     const served = apiOperations({ db: t.db, timezone: 'Asia/Ho_Chi_Minh', broadcasts: undefined }).operations.map((o) => `${o.method.toUpperCase()} ${o.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(served.sort()).toEqual(listed);
     expect(doc.paths['/members']!.get!.parameters.map((p) => p.name).sort()).toEqual(['branch', 'page', 'pageSize', 'q', 'role', 'status']);
     expect(doc.paths['/broadcasts/{id}']!.get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+    const download = doc.paths['/exports/waves/{id}.xlsx']!.get! as unknown as { parameters: object[]; responses: Record<string, { content: Record<string, { schema: object }> }> };
+    expect(download.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+    expect(download.responses['200']!.content).toEqual({ 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } });
+    expect(Object.keys(download.responses).sort()).toEqual(['200', '400', '401', '404']);
   });
 
   const wave = { title: 'Thắp nến tri ân', description: 'Mỗi đoàn viên một ngọn nến', action: 'candle', hashtags: ['#ThắpNến'], startsAt: '2026-12-01T07:00:00+07:00', endsAt: '2026-12-08T00:00:00+07:00' };

@@ -54,6 +54,27 @@ const ROUTES: readonly RouteCase[] = [
     expected: created(201),
   },
   {
+    name: 'GET /exports/waves/:id.xlsx',
+    request: (w, t) => ({ method: 'GET', path: `/exports/waves/${t === 'own' ? w.waves.b1 : w.waves.b2}.xlsx` }),
+    expected: EVERYONE_OWN_ONLY_ADMIN_OTHER,
+  },
+  {
+    name: 'GET /exports/waves/:id.csv',
+    request: (w, t) => ({ method: 'GET', path: `/exports/waves/${t === 'own' ? w.waves.b1 : w.waves.b2}.csv` }),
+    expected: EVERYONE_OWN_ONLY_ADMIN_OTHER,
+  },
+  {
+    name: 'GET /exports/waves/:id/participants.csv',
+    request: (w, t) => ({ method: 'GET', path: `/exports/waves/${t === 'own' ? w.waves.b1 : w.waves.b2}/participants.csv` }),
+    expected: EVERYONE_OWN_ONLY_ADMIN_OTHER,
+  },
+  {
+    // No branch to aim at: each role gets its own scope's rows (exports.test.ts checks which).
+    name: 'GET /exports/good-news.xlsx|.csv',
+    request: (_w, t) => ({ method: 'GET', path: `/exports/good-news.${t === 'own' ? 'xlsx' : 'csv'}?month=2026-11` }),
+    expected: { admin: { own: 200, other: 200 }, staff: { own: 200, other: 200 }, cadre: { own: 200, other: 200 } },
+  },
+  {
     name: 'GET /broadcasts/:id',
     request: (_w, t) => ({ method: 'GET', path: `/broadcasts/${broadcastOf(t)}` }),
     expected: EVERYONE_OWN_ONLY_ADMIN_OTHER,

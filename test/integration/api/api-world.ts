@@ -146,5 +146,7 @@ export async function call(world: Pick<ApiWorld, 'server'>, method: 'GET' | 'POS
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${world.server.url}/api/v1${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
+  // Downloads (exports) answer with a file: its text stands as the body.
+  const json = res.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return { status: res.status, body: text === '' ? undefined : json ? JSON.parse(text) : text, headers: res.headers };
 }

@@ -13,6 +13,7 @@ import * as memberServices from './20261129_0401_member_services';
 import * as deliveryPolicy from './20261129_0501_delivery_policy';
 import * as broadcasts from './20261129_0502_broadcasts';
 import * as schedules from './20261129_0504_schedules';
+import * as branchReportPerDay from './20261129_0505_branch_report_per_day';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261129_0501_delivery_policy': deliveryPolicy,
   '20261129_0502_broadcasts': broadcasts,
   '20261129_0504_schedules': schedules,
+  '20261129_0505_branch_report_per_day': branchReportPerDay,
 };

@@ -343,6 +343,8 @@ export interface BranchReportsTable {
   reported_by_member_id: string | null;
   reported_by_staff_id: string | null;
   created_at: CreatedAt;
+  /** When the link last changed (a second report the same day replaces it; migration 0505). */
+  updated_at: UpdatedAt;
 }
 
 export interface InboundEventsTable {

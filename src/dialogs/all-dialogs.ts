@@ -1,5 +1,6 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { DialogDeps } from './dialog-deps';
+import { BranchReportDialog } from './cadre/branch-report.dialog';
 import { CadreDeskDialog } from './cadre/cadre-desk.dialog';
 import { CollaboratorTasksDialog } from './collaborator/collaborator-tasks.dialog';
 import { GoodNewsDialog } from './good-news/good-news.dialog';
@@ -34,6 +35,7 @@ export function allDialogs(deps: DialogDeps): Dialog[] {
     new DataRightsDialog(deps),
     new LinkChannelDialog(deps),
     new CadreDeskDialog(deps),
+    new BranchReportDialog(deps),
     new CollaboratorTasksDialog(deps),
     new GoodNewsDialog(deps),
   ];

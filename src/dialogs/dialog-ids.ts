@@ -13,6 +13,7 @@ export const DIALOG = {
   goodNews: 'goodNews.submit',
   collaboratorTasks: 'collaborator.tasks',
   cadreDesk: 'cadre.desk',
+  branchReport: 'cadre.branchReport',
   subscriptions: 'subscriptions',
   officialPages: 'officialPages',
   help: 'help',

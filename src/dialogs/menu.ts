@@ -23,6 +23,7 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
   { key: 'goodNews', dialogId: DIALOG.goodNews, audience: 'everyone' },
   { key: 'collaboratorTasks', dialogId: DIALOG.collaboratorTasks, audience: 'collaborators' },
   { key: 'cadreDesk', dialogId: DIALOG.cadreDesk, audience: 'cadres' },
+  { key: 'branchReport', dialogId: DIALOG.branchReport, audience: 'cadres' },
   { key: 'subscriptions', dialogId: DIALOG.subscriptions, audience: 'everyone' },
   { key: 'officialPages', dialogId: DIALOG.officialPages, audience: 'everyone' },
   { key: 'help', dialogId: DIALOG.help, audience: 'everyone' },

@@ -193,7 +193,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
         ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
       }), deps, concurrency, {
       ...options,
-      limiter: { max: outbound.sendsPerSecond[channel], duration: 1_000 },
+      limiter: limiterFor(outbound.sendsPerSecond[channel]),
     });
     workers.push(worker as unknown as Worker);
   }
@@ -232,4 +232,14 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     workers.push(createWorker<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>(QUEUE_NAMES.broadcasts, processor, deps, concurrency, options) as unknown as Worker);
   }
   return workers;
+}
+
+/**
+ * BullMQ's limiter bounds how many jobs start per window, not when their calls reach the platform.
+ * A one-second window lets a whole second's sends start at once and, slowed by a busy machine,
+ * arrive together with the next second's; tenths of a second spread them (50/s: 5 per 100 ms).
+ */
+export function limiterFor(perSecond: number): { max: number; duration: number } {
+  const max = Math.max(1, Math.floor(perSecond / 10));
+  return { max, duration: Math.round((1_000 * max) / perSecond) };
 }

@@ -44,7 +44,7 @@ export async function addMembers(db: Db, branchId: string, roles: readonly Membe
   });
   await insertRosterMembers(
     db,
-    roles.map((role, i) => ({ fullName: `Đoàn viên ${i + 1}`, phone: phones[i]!, role, branchId, isCollaborator: false, isTheoryClub: false, status, verifiedBy: 'roster', verifiedAt: new Date() })),
+    roles.map((role, i) => ({ fullName: `Đoàn viên ${i + 1}`, phone: phones[i]!, role, branchId, isCollaborator: false, isTheoryClub: false, isBranchSecretary: false, status, verifiedBy: 'roster', verifiedAt: new Date() })),
   );
   const found = await findMembersByPhones(db, phones);
   return phones.map((p) => found.find((m) => m.phone === p)!.id);

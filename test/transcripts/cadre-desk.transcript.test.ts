@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CADRE_TEXT, MENU, TEXT, proofApprovedNotice, proofRejectedNotice, REGISTRATION_DECLINED_NOTICE, REGISTRATION_VERIFIED_NOTICE, REJECT_REASONS } from '../../src/dialogs/messages.vi';
+import { releaseDeferred } from '../../src/domain/deliveries/deferred-deliveries.repository';
 import { aDistrict, aMember, anIdentityFor, aProof, aUnit, aWave } from '../helpers/builders';
 import { createTranscriptWorld, type TranscriptUser, type TranscriptWorld } from '../helpers/transcript';
 
@@ -198,6 +199,26 @@ describe.each(['zalo', 'messenger'] as const)('the cadre desk on %s', (channel) 
     expect(second.user.lastText()).toContain(CADRE_TEXT.noProofsLeft);
     expect(await proofRow(proofId)).toMatchObject({ review_state: 'approved', reviewed_by_member_id: cadre.memberId, state: 'approved' });
     expect(await world.queuedFor(member.user)).toHaveLength(1);
+  });
+
+  test("two proofs' results deferred while the member is away are both released when they write: one proof's result never collapses another's", async () => {
+    const { cadre, member, proofId: first } = await branchWithOneLinkProof(channel);
+    const wave2 = await aWave(world.db, { ownerUnitId: districtId, title: 'Thắp nến tri ân 2026' });
+    const second = await aProof(world.db, { waveId: wave2, memberId: member.memberId, imageSha256: `${Date.now().toString(16)}`.padEnd(64, 'd'), submittedAt: new Date('2026-11-30T09:30:00Z') });
+    await openProofReview(cadre.user);
+    await cadre.user.pick(CADRE_TEXT.approve);
+    await cadre.user.pick(CADRE_TEXT.reject);
+    await cadre.user.pick('Ảnh không rõ');
+    expect((await proofRow(first)).review_state).toBe('approved');
+    expect((await proofRow(second)).review_state).toBe('rejected');
+
+    // What the policy does to a member outside every window: both results wait.
+    const identity = await member.user.identityId();
+    const notices = await world.db.updateTable('deliveries').set({ status: 'deferred' }).where('identity_id', '=', identity).where('purpose', '=', 'reviewResult').returning('id').execute();
+    expect(notices).toHaveLength(2);
+    const released = await world.db.transaction().execute((tx) => releaseDeferred(tx, [identity]));
+    expect(released.collapsed).toEqual([]);
+    expect(released.requeued.map((r) => r.was).sort()).toEqual(notices.map((n) => n.id).sort());
   });
 
   test('a cadre stood down in the middle of a review decides nothing more', async () => {

@@ -14,7 +14,7 @@ import { checkRejectReason, countProofsToReview, nextProofToReview, reviewProof,
 import { choice, imageAttachment, linkButtons, pickedThisTurn, saidThisTurn, textWithChoices } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
-import { noticeToMember } from '../member-notice';
+import { noticeToMember, proofTopic } from '../member-notice';
 import { CADRE_TEXT, REJECT_REASONS, clockText, proofApprovedNotice, proofCard, proofRejectedNotice, rejectedDone, reviewSummary, type NoticedProof } from '../messages.vi';
 import { VxChoicePrompt } from '../prompts';
 import { currentCadre } from './cadre-access';
@@ -160,11 +160,21 @@ export class ProofReviewDialog extends ComponentDialog {
   private async tell(step: WaterfallStepContext, outcome: ReviewOutcome): Promise<void> {
     switch (outcome.kind) {
       case 'approved':
-        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofApprovedNotice(outcome.waveTitle, noticed(outcome)) });
+        await noticeToMember(this.deps.db, outcome.memberId, {
+          purpose: 'reviewResult',
+          topic: proofTopic(outcome.proofId),
+          idempotencyKey: `review:${outcome.proofId}`,
+          message: { text: proofApprovedNotice(outcome.waveTitle, noticed(outcome)) },
+        });
         await step.context.sendActivity(CADRE_TEXT.approvedDone);
         return;
       case 'rejected':
-        await noticeToMember(this.deps.db, outcome.memberId, 'reviewResult', `review:${outcome.proofId}`, { text: proofRejectedNotice(outcome.waveTitle, noticed(outcome), outcome.reason) });
+        await noticeToMember(this.deps.db, outcome.memberId, {
+          purpose: 'reviewResult',
+          topic: proofTopic(outcome.proofId),
+          idempotencyKey: `review:${outcome.proofId}`,
+          message: { text: proofRejectedNotice(outcome.waveTitle, noticed(outcome), outcome.reason) },
+        });
         await step.context.sendActivity(rejectedDone(outcome.reason));
         return;
       case 'alreadyReviewed':

@@ -4,7 +4,7 @@ import { countPendingRegistrations, decideRegistration, maskPhone, nextPendingRe
 import { choice } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
-import { noticeToMember } from '../member-notice';
+import { noticeToMember, registrationTopic } from '../member-notice';
 import {
   CADRE_TEXT,
   REGISTRATION_DECLINED_NOTICE,
@@ -109,11 +109,21 @@ export class RegistrationReviewDialog extends ComponentDialog {
   private async tell(step: WaterfallStepContext, outcome: RegistrationOutcome, memberId: string, name: string): Promise<void> {
     switch (outcome) {
       case 'verified':
-        await noticeToMember(this.deps.db, memberId, 'reviewResult', `registration:${memberId}:verified`, { text: REGISTRATION_VERIFIED_NOTICE });
+        await noticeToMember(this.deps.db, memberId, {
+          purpose: 'reviewResult',
+          topic: registrationTopic(memberId),
+          idempotencyKey: `registration:${memberId}:verified`,
+          message: { text: REGISTRATION_VERIFIED_NOTICE },
+        });
         await step.context.sendActivity(registrationVerifiedDone(name));
         return;
       case 'declined':
-        await noticeToMember(this.deps.db, memberId, 'reviewResult', `registration:${memberId}:declined`, { text: REGISTRATION_DECLINED_NOTICE });
+        await noticeToMember(this.deps.db, memberId, {
+          purpose: 'reviewResult',
+          topic: registrationTopic(memberId),
+          idempotencyKey: `registration:${memberId}:declined`,
+          message: { text: REGISTRATION_DECLINED_NOTICE },
+        });
         await step.context.sendActivity(registrationDeclinedDone(name));
         return;
       case 'alreadyDecided':

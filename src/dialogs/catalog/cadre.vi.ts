@@ -25,6 +25,7 @@ export const CADRE_TEXT = {
   reviewProofs: 'Duyệt minh chứng',
   reviewRegistrations: 'Duyệt đăng ký',
   registerTrend: 'Đăng ký xu hướng',
+  reportGoodNews: MENU.branchReport.title,
   backToMenu: 'Về menu chính',
 
   // Proof review
@@ -76,6 +77,19 @@ export const CADRE_TEXT = {
   confirmRetry: 'Bạn chọn “Lưu” hoặc “Không lưu” giúp mình nhé (có thể trả lời bằng số).',
   trendNotSaved: 'Mình chưa lưu xu hướng này. Khi nào cần, bạn chọn lại “Đăng ký xu hướng” nhé.',
 
+  // The branch's good-news post of the day
+  reportNotCadre:
+    `Mục “${MENU.branchReport.title}” dành cho cán bộ Đoàn đã được xác nhận của chi đoàn. ` +
+    'Nếu bạn là cán bộ Đoàn mà chưa vào được, bạn nhắn “gặp cán bộ” để Đoàn kiểm tra giúp nhé.',
+  reportLater: 'Để sau',
+  reportLaterDone: `Dạ, khi chi đoàn đăng bài, bạn nhắn “${MENU.branchReport.keyword}” hoặc chọn “${MENU.branchReport.title}” trong menu để báo cáo nhé.`,
+  reportNoLink:
+    'Mình chưa thấy đường link bài đăng trong tin nhắn này. Bạn mở bài đăng, bấm “Chia sẻ” rồi “Sao chép liên kết” và gửi lại giúp mình, ' +
+    'hoặc chọn “Để sau” nhé.',
+  reportNotAPost:
+    'Đường link này chưa phải link của một bài đăng (có thể là trang chủ, trang cá nhân, fanpage hay tin 24 giờ). ' +
+    'Bạn mở đúng bài đăng tin tốt, bấm “Chia sẻ” rồi “Sao chép liên kết” và gửi lại giúp mình nhé.',
+
   // Collaborators
   notCollaborator:
     'Mục “Nhiệm vụ CTV” dành cho cộng tác viên đã được Đoàn xác nhận. ' +
@@ -121,8 +135,36 @@ export const REJECT_REASONS = [
   { value: 'reason:image', title: 'Ảnh không rõ', reason: 'Ảnh chưa rõ, chưa thấy được nội dung bài đăng' },
 ] as const;
 
-export function deskIntro(branchName: string, proofs: number, registrations: number): string {
-  return `Việc của cán bộ – ${branchName}\n• ${proofs} minh chứng chờ duyệt\n• ${registrations} đăng ký chờ xác nhận`;
+export function deskIntro(branchName: string, proofs: number, registrations: number, goodNewsReportedToday?: boolean): string {
+  const lines = [`Việc của cán bộ – ${branchName}`, `• ${proofs} minh chứng chờ duyệt`, `• ${registrations} đăng ký chờ xác nhận`];
+  if (goodNewsReportedToday !== undefined) lines.push(`• Tin tốt hôm nay: ${goodNewsReportedToday ? 'đã báo cáo' : 'chưa báo cáo'}`);
+  return lines.join('\n');
+}
+
+/** Asks for the link of the branch's good-news post of the day, saying what was reported already. */
+export function askReportLink(branchName: string, today: string, reported: string | undefined): string {
+  if (reported === undefined) {
+    return (
+      `Bạn gửi giúp mình đường link bài đăng tin tốt hôm nay (${today}) trên trang của ${branchName} nhé ` +
+      '(bài đăng công khai trên Facebook, TikTok, YouTube, Instagram, Threads hoặc Zalo).'
+    );
+  }
+  return `Hôm nay (${today}) ${branchName} đã báo cáo bài:\n${reported}\nNếu muốn đổi, bạn gửi link mới, mình sẽ thay cho link này nhé.`;
+}
+
+export function reportRecorded(branchName: string, today: string, url: string): string {
+  return `✅ Đã ghi nhận bài đăng tin tốt hôm nay (${today}) của ${branchName}:\n${url}\nCảm ơn bạn đã giữ nhịp mỗi ngày một tin tốt!`;
+}
+
+export function reportReplaced(branchName: string, today: string, url: string, previousUrl: string): string {
+  return (
+    `✅ Đã cập nhật báo cáo tin tốt hôm nay (${today}) của ${branchName}. Mỗi ngày chi đoàn báo cáo một bài, ` +
+    `nên mình đã thay link cũ\n${previousUrl}\nbằng link mới\n${url}\nCảm ơn bạn!`
+  );
+}
+
+export function reportUnchanged(today: string): string {
+  return `Link này đã được báo cáo cho hôm nay (${today}) rồi, mình giữ nguyên nhé. Cảm ơn bạn!`;
 }
 
 /** A desk choice's title with its count, when the count fits a quick reply (20 characters). */

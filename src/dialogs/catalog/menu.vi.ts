@@ -13,6 +13,7 @@ export const MENU = {
   goodNews: { title: 'Gửi tin tốt', value: 'menu:goodnews', keyword: '#tintot', synonyms: ['gui tin tot', 'tin tot', 'tintot', 'chuyen tot'] },
   collaboratorTasks: { title: 'Nhiệm vụ CTV', value: 'menu:tasks', keyword: '#nhiemvu', synonyms: ['nhiem vu ctv', 'nhiem vu', 'nhiemvu', 'ctv'] },
   cadreDesk: { title: 'Việc của cán bộ', value: 'menu:cadre', keyword: '#canbo', synonyms: ['viec cua can bo', 'duyet', 'duyet minh chung', 'can bo'] },
+  branchReport: { title: 'Báo cáo tin tốt', value: 'menu:report', keyword: '#baocao', synonyms: ['bao cao tin tot', 'bao cao tin tot hom nay', 'bao cao', 'baocao'] },
   subscriptions: { title: 'Nhận tin định kỳ', value: 'menu:subscriptions', keyword: '#nhantin', synonyms: ['nhan tin dinh ky', 'nhan tin', 'dang ky nhan tin', 'tin dinh ky'] },
   officialPages: { title: 'Trang chính thống', value: 'menu:pages', keyword: '#trang', synonyms: ['trang chinh thong', 'fanpage', 'trang'] },
   help: { title: 'Trợ giúp', value: 'menu:help', keyword: '#trogiup', synonyms: ['tro giup', 'giup', 'huong dan', 'help'] },

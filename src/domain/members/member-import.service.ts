@@ -10,7 +10,7 @@ import { listUnits, type UnitRecord } from '../units/units.repository';
 import { findMembersByPhones, insertRosterMembers, updateRosterMembers, type MemberRecord, type RosterMemberFields } from './members.repository';
 import { formatVietnamMobile, normalizeVietnamMobile } from './phone';
 
-type MemberColumn = 'fullName' | 'lastName' | 'firstName' | 'phone' | 'branch' | 'role' | 'collaborator' | 'theoryClub';
+type MemberColumn = 'fullName' | 'lastName' | 'firstName' | 'phone' | 'branch' | 'role' | 'position' | 'collaborator' | 'theoryClub';
 
 export const MEMBER_COLUMNS: readonly ColumnSpec<MemberColumn>[] = [
   { key: 'fullName', headers: ['Họ và tên', 'Họ tên', 'Họ và tên đoàn viên', 'Tên đầy đủ', 'full_name', 'full name', 'name'], required: false },
@@ -19,8 +19,11 @@ export const MEMBER_COLUMNS: readonly ColumnSpec<MemberColumn>[] = [
   { key: 'firstName', headers: ['Tên', 'first name', 'given name'], required: false },
   { key: 'phone', headers: ['Số điện thoại', 'SĐT', 'Điện thoại', 'Số ĐT', 'ĐTDĐ', 'Di động', 'Số di động', 'phone', 'phone number', 'mobile'], required: true },
   { key: 'branch', headers: ['Cơ sở Đoàn', 'Đơn vị', 'Chi đoàn', 'Đoàn cơ sở', 'Cơ sở', 'branch', 'unit'], required: true },
-  // "Chức vụ" holds positions (Bí thư, Ủy viên BCH, Đoàn viên); "Đối tượng" the đoàn viên / thanh niên split.
-  { key: 'role', headers: ['Vai trò', 'Chức vụ', 'Đối tượng', 'role'], required: true },
+  // "Đối tượng" is the đoàn viên / thanh niên split. Required unless the file has "Chức vụ" (checked below).
+  { key: 'role', headers: ['Vai trò', 'Đối tượng', 'role'], required: false },
+  // Positions (Bí thư, Phó Bí thư, Ủy viên BCH, Đoàn viên): the role when the file has no "Vai trò",
+  // a cadre whatever "Vai trò" says when it is a committee position, and the branch secretary flag.
+  { key: 'position', headers: ['Chức vụ', 'Chức danh', 'position'], required: false },
   { key: 'collaborator', headers: ['Cộng tác viên', 'CTV', 'collaborator', 'is_collaborator'], required: false },
   { key: 'theoryClub', headers: ['CLB Lý luận trẻ', 'Câu lạc bộ Lý luận trẻ', 'Lý luận trẻ', 'theory_club', 'theory club'], required: false },
 ];
@@ -38,6 +41,17 @@ export function parseRole(text: string): MemberRole | null {
   return ROLES[key] ?? (CADRE_POSITIONS.some((p) => key === p || key.startsWith(`${p} `)) ? 'cadre' : null);
 }
 
+/**
+ * Whether a position cell names the branch secretary: "Bí thư", "bí thư chi đoàn", "BI THU",
+ * "Ủy viên BCH, Bí thư" (any of several positions); not "Phó Bí thư".
+ */
+export function isSecretaryPosition(text: string): boolean {
+  return text
+    .split(/[,;/+&\n]|\s(?:và|kiêm)\s/iu)
+    .map(matchKey)
+    .some((part) => part === 'bi thu' || part.startsWith('bi thu '));
+}
+
 interface MemberDraft {
   readonly rowNumber: number;
   readonly fullName: string;
@@ -47,12 +61,18 @@ interface MemberDraft {
   /** null: the file has no such column, so an existing member keeps the flag. */
   readonly isCollaborator: boolean | null;
   readonly isTheoryClub: boolean | null;
+  /** From "Chức vụ" (or a "Bí thư" role); null: the file does not say. */
+  readonly isBranchSecretary: boolean | null;
 }
 
 export interface ImportOptions {
   readonly skipInvalid: boolean;
   /** The verification time of members verified by this import (tests pin it). */
   readonly now?: Date;
+}
+
+function specOf(key: MemberColumn): ColumnSpec<MemberColumn> {
+  return MEMBER_COLUMNS.find((c) => c.key === key) as ColumnSpec<MemberColumn>;
 }
 
 function columnName(key: MemberColumn): string {
@@ -87,9 +107,11 @@ function parseRow(
   else if (fullName.length > 120) reasons.push('họ và tên dài quá 120 ký tự');
   const phone = normalizeVietnamMobile(values.phone);
   if (!phone.ok) reasons.push(phone.problem === 'empty' ? 'thiếu số điện thoại' : `số điện thoại ${values.phone} ${phone.reason}`);
-  const role = parseRole(values.role);
+  const roleText = present.has('role') ? values.role : values.position;
+  // A committee position makes a cadre even when "Vai trò" / "Đối tượng" says đoàn viên.
+  const role = present.has('role') && parseRole(values.role) !== null && parseRole(values.position) === 'cadre' ? 'cadre' : parseRole(roleText);
   if (role === null) {
-    reasons.push(values.role === '' ? 'thiếu vai trò (cán bộ Đoàn, đoàn viên hoặc thanh niên)' : `vai trò “${values.role}” không rõ (dùng: cán bộ Đoàn, đoàn viên, thanh niên)`);
+    reasons.push(roleText === '' ? 'thiếu vai trò (cán bộ Đoàn, đoàn viên hoặc thanh niên)' : `vai trò “${roleText}” không rõ (dùng: cán bộ Đoàn, đoàn viên, thanh niên)`);
   }
   const branch = findBranch(values.branch);
   if (typeof branch === 'string') reasons.push(branch);
@@ -103,7 +125,10 @@ function parseRow(
   const isTheoryClub = flag('theoryClub');
   for (const reason of reasons) problems.push({ rowNumber, reason });
   if (reasons.length > 0 || !phone.ok || role === null || typeof branch === 'string') return null;
-  return { rowNumber, fullName, phone: phone.phone, role, branch, isCollaborator, isTheoryClub };
+  // Without a "Chức vụ" column, a "Bí thư" written as the role still says who the secretary is;
+  // anything else there says nothing, and an existing member keeps the flag.
+  const isBranchSecretary = present.has('position') ? isSecretaryPosition(values.position) : isSecretaryPosition(values.role) || null;
+  return { rowNumber, fullName, phone: phone.phone, role, branch, isCollaborator, isTheoryClub, isBranchSecretary };
 }
 
 function sameFields(member: MemberRecord, fields: RosterMemberFields): boolean {
@@ -113,6 +138,7 @@ function sameFields(member: MemberRecord, fields: RosterMemberFields): boolean {
     member.branchId === fields.branchId &&
     member.isCollaborator === fields.isCollaborator &&
     member.isTheoryClub === fields.isTheoryClub &&
+    member.isBranchSecretary === fields.isBranchSecretary &&
     member.status === fields.status &&
     member.verifiedBy === fields.verifiedBy
   );
@@ -133,6 +159,7 @@ function applyRow(draft: MemberDraft, member: MemberRecord | undefined, now: Dat
     branchId: draft.branch.id,
     isCollaborator: draft.isCollaborator ?? member?.isCollaborator ?? false,
     isTheoryClub: draft.isTheoryClub ?? member?.isTheoryClub ?? false,
+    isBranchSecretary: draft.isBranchSecretary ?? member?.isBranchSecretary ?? false,
     status: 'verified',
     verifiedBy: verifiedAlready ? (member.verifiedBy as 'roster' | 'cadre' | 'staff') : 'roster',
     verifiedAt: verifiedAlready ? (member.verifiedAt as Date) : now,
@@ -150,10 +177,14 @@ function applyRow(draft: MemberDraft, member: MemberRecord | undefined, now: Dat
 /** Imports members from rows already read; see importMembersFile. */
 export async function importMemberRows(db: Db, sheet: RosterSheet, options: ImportOptions): Promise<ImportReport> {
   const table = readRosterTable(sheet, MEMBER_COLUMNS);
+  const missing: string[] = [];
   if (!table.present.has('fullName') && !(table.present.has('lastName') && table.present.has('firstName'))) {
+    missing.push(`${describeColumn(specOf('fullName'))}, hoặc hai cột “Họ và tên đệm” và “Tên”`);
+  }
+  if (!table.present.has('role') && !table.present.has('position')) missing.push(`${describeColumn(specOf('role'))}, hoặc cột ${describeColumn(specOf('position'))}`);
+  if (missing.length > 0) {
     const header = sheet.rows.find((r) => r.rowNumber === table.headerRowNumber) ?? { rowNumber: table.headerRowNumber, cells: [] };
-    const spec = MEMBER_COLUMNS.find((c) => c.key === 'fullName') as ColumnSpec<MemberColumn>;
-    throw missingColumnsError(sheet.fileName, header, [`${describeColumn(spec)}, hoặc hai cột “Họ và tên đệm” và “Tên”`]);
+    throw missingColumnsError(sheet.fileName, header, missing);
   }
   if (table.records.length === 0) throw new AppError('IMPORT_INVALID', `Tệp ${sheet.fileName} không có dòng dữ liệu nào dưới dòng tiêu đề.`);
   const base = { subject: 'members' as const, fileName: sheet.fileName, rows: table.records.length };

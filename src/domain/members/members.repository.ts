@@ -11,6 +11,7 @@ export interface MemberRecord {
   readonly branchId: string | null;
   readonly isCollaborator: boolean;
   readonly isTheoryClub: boolean;
+  readonly isBranchSecretary: boolean;
   readonly status: MemberStatus;
   readonly source: MemberSource;
   readonly verifiedBy: 'roster' | 'cadre' | 'staff' | null;
@@ -25,6 +26,8 @@ export interface RosterMemberFields {
   readonly branchId: string;
   readonly isCollaborator: boolean;
   readonly isTheoryClub: boolean;
+  /** The branch secretary (bí thư): gets the names of cadres nudged twice in vain. */
+  readonly isBranchSecretary: boolean;
   readonly status: MemberStatus;
   readonly verifiedBy: 'roster' | 'cadre' | 'staff';
   readonly verifiedAt: Date;
@@ -39,7 +42,7 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-const MEMBER_COLUMNS = ['id', 'full_name', 'phone', 'role', 'branch_id', 'is_collaborator', 'is_theory_club', 'status', 'source', 'verified_by', 'verified_at'] as const;
+const MEMBER_COLUMNS = ['id', 'full_name', 'phone', 'role', 'branch_id', 'is_collaborator', 'is_theory_club', 'is_branch_secretary', 'status', 'source', 'verified_by', 'verified_at'] as const;
 
 type MemberRow = Pick<Selectable<MembersTable>, (typeof MEMBER_COLUMNS)[number]>;
 
@@ -52,6 +55,7 @@ function memberOf(r: MemberRow): MemberRecord {
     branchId: r.branch_id,
     isCollaborator: r.is_collaborator,
     isTheoryClub: r.is_theory_club,
+    isBranchSecretary: r.is_branch_secretary,
     status: r.status,
     source: r.source,
     verifiedBy: r.verified_by,
@@ -91,6 +95,7 @@ export async function insertRosterMembers(db: Db, members: readonly RosterMember
           branch_id: m.branchId,
           is_collaborator: m.isCollaborator,
           is_theory_club: m.isTheoryClub,
+          is_branch_secretary: m.isBranchSecretary,
           status: m.status,
           source: 'roster' as const,
           verified_by: m.verifiedBy,
@@ -111,15 +116,15 @@ export async function updateRosterMembers(db: Db, members: readonly (RosterMembe
     await sql`
       update members m set
         full_name = v.full_name, phone = v.phone, role = v.role, branch_id = v.branch_id,
-        is_collaborator = v.is_collaborator, is_theory_club = v.is_theory_club,
+        is_collaborator = v.is_collaborator, is_theory_club = v.is_theory_club, is_branch_secretary = v.is_branch_secretary,
         status = v.status, verified_by = v.verified_by, verified_at = v.verified_at,
         unmatched_branch_note = null, updated_at = now()
       from unnest(
         ${batch.map((m) => m.id)}::uuid[], ${batch.map((m) => m.fullName)}::text[], ${batch.map((m) => m.phone)}::text[],
         ${batch.map((m) => m.role)}::text[], ${batch.map((m) => m.branchId)}::uuid[],
-        ${batch.map((m) => m.isCollaborator)}::boolean[], ${batch.map((m) => m.isTheoryClub)}::boolean[],
+        ${batch.map((m) => m.isCollaborator)}::boolean[], ${batch.map((m) => m.isTheoryClub)}::boolean[], ${batch.map((m) => m.isBranchSecretary)}::boolean[],
         ${batch.map((m) => m.status)}::text[], ${batch.map((m) => m.verifiedBy)}::text[], ${batch.map((m) => m.verifiedAt)}::timestamptz[]
-      ) as v(id, full_name, phone, role, branch_id, is_collaborator, is_theory_club, status, verified_by, verified_at)
+      ) as v(id, full_name, phone, role, branch_id, is_collaborator, is_theory_club, is_branch_secretary, status, verified_by, verified_at)
       where m.id = v.id`.execute(db);
   }
 }

@@ -78,6 +78,7 @@ export async function seedDemo(db: Db, options: { now: Date; timeZone: string })
         branchId: branch.id,
         isCollaborator: p.isCollaborator,
         isTheoryClub: false,
+        isBranchSecretary: false,
         status: 'verified',
         verifiedBy: 'roster',
         verifiedAt: options.now,

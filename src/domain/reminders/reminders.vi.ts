@@ -162,8 +162,12 @@ export const THEORY_CLUB_TEXT = {
     'Ban chủ nhiệm sẽ báo thời gian và địa điểm cụ thể; bạn sắp xếp tham dự và chuẩn bị ý tưởng tin, bài cho các trang chính thống nhé.',
 } as const;
 
+/** How a cadre opens the good-news report in chat. */
+export const BRANCH_REPORT_KEYWORD = '#baocao';
+
 export const GOOD_NEWS_REPORT_TEXT = {
   evening: (branchName: string, today: LocalDay) =>
     `Chào bạn, hôm nay (${formatVietnameseDay(today)}) ${branchName} chưa báo cáo bài đăng tin tốt trong ngày. ` +
-    'Nếu đơn vị đã đăng, bạn báo cáo đường dẫn bài viết để Quận Đoàn ghi nhận; nếu chưa, còn kịp đăng một tin tốt trước khi hết ngày nhé.',
+    // The keyword is the chat's (dialogs/catalog/menu.vi.ts, branchReport); the domain may not import it, a test keeps them together.
+    `Nếu đơn vị đã đăng, bạn nhắn “${BRANCH_REPORT_KEYWORD}” rồi gửi đường dẫn bài viết để Quận Đoàn ghi nhận; nếu chưa, còn kịp đăng một tin tốt trước khi hết ngày nhé.`,
 } as const;

@@ -19,6 +19,7 @@ const memberOut = z.object({
   branchId: z.string().nullable(),
   isCollaborator: z.boolean(),
   isTheoryClub: z.boolean(),
+  isBranchSecretary: z.boolean().meta({ description: 'Bí thư chi đoàn (từ cột “Chức vụ” của danh sách nhập): nhận tên cán bộ đã được nhắc hai lần mà chưa tham gia đợt.' }),
   verifiedAt: z.string().nullable(),
 });
 
@@ -57,6 +58,7 @@ export function addMemberOperations(api: ApiOperations, deps: { readonly db: Db 
         branchId: m.branchId,
         isCollaborator: m.isCollaborator,
         isTheoryClub: m.isTheoryClub,
+        isBranchSecretary: m.isBranchSecretary,
         verifiedAt: m.verifiedAt?.toISOString() ?? null,
       }));
       return { body: { items, page: query.page, pageSize: query.pageSize, total } };

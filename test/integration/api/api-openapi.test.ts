@@ -83,6 +83,22 @@ describe('/api/v1/openapi.json and 400s', () => {
     expect({ documented: validate(body), route: answer.status === 201 }).toEqual({ documented: expected, route: expected });
   });
 
+  it('When GET /members lists a branch, then each member says whether they are the branch secretary, as the document describes', async () => {
+    await t.db.updateTable('members').set({ is_branch_secretary: true }).where('branch_id', '=', w.branches.b1).where('role', '=', 'cadre').execute();
+    const answer = await call(w, 'GET', `/members?branch=${w.branches.b1}`, { token: w.tokens.admin });
+    expect(answer.status).toBe(200);
+    const items = answer.body.items as { fullName: string; isBranchSecretary: boolean }[];
+    expect(items.map((m) => [m.fullName, m.isBranchSecretary]).sort()).toEqual([
+      ['Cán bộ Lê', true],
+      ['Đoàn viên Trần', false],
+    ]);
+    const schema = (doc.paths['/members']!.get! as unknown as { responses: Record<string, { content: { 'application/json': { schema: { properties: { items: { items: { required: string[] } } } } } } }> })
+      .responses['200']!.content['application/json'].schema;
+    expect(schema.properties.items.items.required).toContain('isBranchSecretary');
+    const validate = ajv.compile(schema);
+    expect(validate(answer.body)).toBe(true);
+  });
+
   it('When a body is bad, then 400 names each field and says why in Vietnamese', async () => {
     const answer = await call(w, 'POST', '/waves', { token: w.tokens.admin, body: { ...wave, title: '', action: 'dance', hashtags: ['ok tag', '!'], endsAt: '2026-11-30T00:00:00+07:00', extra: 1 } });
     expect(answer.status).toBe(400);

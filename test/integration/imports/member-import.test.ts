@@ -54,6 +54,12 @@ async function membersByPhone(db: Db): Promise<Record<string, Row>> {
   return Object.fromEntries(rows.map(({ phone, ...rest }) => [phone ?? '(none)', rest]));
 }
 
+/** Phones of the members flagged as branch secretary, sorted. */
+async function secretaries(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('members').select('phone').where('is_branch_secretary', '=', true).orderBy('phone').execute();
+  return rows.map((r) => r.phone ?? '');
+}
+
 const roster = (fields: Partial<Row>) => ({ status: 'verified', source: 'roster', verified_by: 'roster', verified_at: NOW, ...fields });
 
 describe('importing members', () => {
@@ -79,6 +85,43 @@ describe('importing members', () => {
       '+84362345678': roster({ full_name: 'Phạm Thu Hà', role: 'cadre', branch: 'thpt-binh-tan', is_collaborator: true, is_theory_club: true }),
       '+84938123456': roster({ full_name: 'Võ Quốc Bảo', role: 'member', branch: 'an-lac', is_collaborator: false, is_theory_club: false }),
     });
+    // "BÍ THƯ CHI ĐOÀN" in "Chức vụ" makes the secretary (and a cadre, whatever "Vai trò" says); "Phó Bí thư" does not.
+    expect(await secretaries(t.db)).toEqual(['+84362345678']);
+  });
+
+  it('When "Chức vụ" names the branch secretary in any case or spelling, then only those rows are secretaries; a later file says who still is', async () => {
+    const header = 'Họ và tên,SĐT,Đơn vị,Vai trò,Chức vụ\n';
+    const first = await importMembersFile(
+      t.db,
+      csv(
+        'bch.csv',
+        header +
+          'Một,0912000001,An Lạc,Cán bộ Đoàn,Bí thư\n' +
+          'Hai,0912000002,An Lạc A,Cán bộ Đoàn,bi thu doan phuong\n' +
+          'Ba,0912000003,Đoàn phường Bình Hưng Hòa,Cán bộ Đoàn,"Ủy viên BCH, Bí thư chi đoàn"\n' +
+          'Bốn,0912000004,Bình Hưng Hòa A,Cán bộ Đoàn,Phó Bí thư\n' +
+          'Năm,0912000005,An Lạc,Đoàn viên,\n' +
+          'Sáu,0912000006,An Lạc A,Đoàn viên,Bí thư kiêm Chủ tịch Hội\n',
+      ),
+      { skipInvalid: false, now: NOW },
+    );
+    expect(first).toMatchObject({ imported: true, created: 6, invalid: [] });
+    expect(await secretaries(t.db)).toEqual(['+84912000001', '+84912000002', '+84912000003', '+84912000006']);
+    expect((await membersByPhone(t.db))['+84912000006']?.role).toBe('cadre');
+
+    // A file without "Chức vụ" leaves the flags as they are.
+    const plain = await importMembersFile(t.db, csv('ds.csv', 'Họ và tên,SĐT,Đơn vị,Vai trò\nMột,0912000001,An Lạc,Cán bộ Đoàn\n'), { skipInvalid: false, now: NOW });
+    expect(plain).toMatchObject({ imported: true, unchanged: 1 });
+    expect(await secretaries(t.db)).toContain('+84912000001');
+
+    // The next committee: "Hai" is no longer secretary, "Bốn" is.
+    const next = await importMembersFile(
+      t.db,
+      csv('bch-moi.csv', header + 'Hai,0912000002,An Lạc A,Cán bộ Đoàn,Ủy viên BCH\nBốn,0912000004,Bình Hưng Hòa A,Cán bộ Đoàn,Bí Thư\n'),
+      { skipInvalid: false, now: NOW },
+    );
+    expect(next).toMatchObject({ imported: true, updated: 2 });
+    expect(await secretaries(t.db)).toEqual(['+84912000001', '+84912000003', '+84912000004', '+84912000006']);
   });
 
   it('When a good XLSX with Vietnamese headers, a title row, split names and numeric phones is imported, then it is read right', async () => {
@@ -183,6 +226,8 @@ describe('importing members', () => {
 
   it('When the role column is missing, then the error names it even though every other column is there', async () => {
     const error = await importMembersFile(t.db, csv('ds.csv', 'Họ và tên,SĐT,Đơn vị\nAn,0912345678,An Lạc\n'), { skipInvalid: false }).catch((e: unknown) => e);
-    expect(isAppError(error, 'IMPORT_INVALID') && error.message).toContain('thiếu cột “Vai trò” (tên cột được chấp nhận: Vai trò, Chức vụ, Đối tượng, role)');
+    expect(isAppError(error, 'IMPORT_INVALID') && error.message).toContain(
+      'thiếu cột “Vai trò” (tên cột được chấp nhận: Vai trò, Đối tượng, role), hoặc cột “Chức vụ” (tên cột được chấp nhận: Chức vụ, Chức danh, position)',
+    );
   });
 });

@@ -7,6 +7,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** When it arrived (performance.now(), ms): for counting requests per window of time. */
+  readonly receivedAt: number;
 }
 
 /** A scripted answer for the next OA API call: Zalo's envelope, a bare HTTP status, or silence. */
@@ -60,10 +62,11 @@ export class ZaloStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      const receivedAt = performance.now();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt };
         this.requests.push(recorded);
         if (recorded.url.includes('/v4/oa/access_token')) void this.oauth(recorded, res);
         else this.api(recorded, res);

@@ -87,6 +87,8 @@ async function liveThreadOrFail(db: Db | Tx, threadId: string, now: Date): Promi
  * identity (the outbound worker sends it on the member's channel, under the delivery policy). The
  * delivery is handed to `outbox` after the commit; the outbox relay finds it if that is lost.
  */
+// Each staff reply has its own topic: deferred replies are all delivered when the member writes,
+// never collapsed into the newest (the flush collapses rows of the same purpose and topic).
 export async function replyToThread(db: Db, outbox: Outbox | null, threadId: string, staffUserId: string, text: string, now: Date): Promise<{ messageId: number; deliveryIds: number[] }> {
   const body = text.trim();
   if (body === '') throw new AppError('VALIDATION_FAILED', 'the reply is empty');
@@ -94,7 +96,7 @@ export async function replyToThread(db: Db, outbox: Outbox | null, threadId: str
     const thread = await liveThreadOrFail(tx, threadId, now);
     const messageId = await insertThreadMessage(tx, { threadId, direction: 'staff', text: clip(body), staffUserId, at: now });
     const inserted = await insertDeliveries(tx, [
-      { identityId: thread.identityId, purpose: 'staffReply', topic: 'handover', idempotencyKey: `staffReply:${threadId}:${messageId}`, message: { text: clip(body) } },
+      { identityId: thread.identityId, purpose: 'staffReply', topic: `handover:${threadId}:${messageId}`, idempotencyKey: `staffReply:${threadId}:${messageId}`, message: { text: clip(body) } },
     ]);
     return { messageId, deliveryIds: inserted.map((d) => d.id) };
   });
@@ -113,7 +115,7 @@ export async function closeThread(db: Db, outbox: Outbox | null, threadId: strin
     const closed = await closeThreadRow(tx, threadId, { at: now, by: 'staff', staffUserId });
     if (!closed || !isLive(thread, now)) return { closed, deliveryIds: [] };
     const inserted = await insertDeliveries(tx, [
-      { identityId: thread.identityId, purpose: 'staffReply', topic: 'handover', idempotencyKey: `staffReply:${threadId}:closed`, message: { text: closingText } },
+      { identityId: thread.identityId, purpose: 'staffReply', topic: `handover:${threadId}:closed`, idempotencyKey: `staffReply:${threadId}:closed`, message: { text: closingText } },
     ]);
     return { closed, deliveryIds: inserted.map((d) => d.id) };
   });

@@ -58,6 +58,9 @@ async function prepareDatabase(deps: Deps): Promise<void> {
   }
 }
 
+/** Longer than the keep-alive reuse of every client we know (a load balancer's 60 s included). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
@@ -158,6 +161,10 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       const candidate = createServer((_req, res) => {
         res.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":{"code":"DEPENDENCY_UNAVAILABLE","message":"starting"}}');
       });
+      // Idle keep-alive connections stay open longer than any client keeps one for reuse (undici 4 s,
+      // our platform clients 30 s): with Node's 5 s, a client on a busy machine reused a socket the
+      // server was closing and got "other side closed" (seen in the worker-crash e2e under load).
+      candidate.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       selfPort = await listen(candidate, config.port);
       server = candidate;
       server.on('error', (err) => logger.error({ err }, 'http server error'));

@@ -4,6 +4,7 @@ import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
 import { dashboardPage } from './pages/dashboard.page';
+import { wavesPage } from './pages/waves.page';
 
 /** What the pages need from the composition root. */
 export interface AdminPagesDeps {
@@ -14,6 +15,8 @@ export interface AdminPagesDeps {
   readonly basePath: string;
   /** Undefined where sending is not wired: the Gửi tin page then says so (503). */
   readonly broadcasts: BroadcastsPort | undefined;
+  /** Signed URLs of stored proof images (Đợt, Minh chứng); absent: images are listed without a link. */
+  readonly mediaUrl?: (sha256: string) => string;
 }
 
 /**
@@ -22,5 +25,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps)];
+  return [dashboardPage(deps), wavesPage(deps), broadcastsPage(deps), auditPage(deps)];
 }

@@ -92,6 +92,8 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
   // The API and the admin web ask the same BroadcastsPort (forecast, create, figures, cancel).
   const broadcasts = buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger });
   const now = () => new Date();
+  // Relative image URLs for the admin web: same origin, so its CSP (img-src 'self') lets them show.
+  const adminMedia = createMediaUrlSigner({ publicBaseUrl: '', sessionSecret: deps.config.sessionSecret });
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
@@ -100,7 +102,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({
         db: deps.db,
-        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts }),
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts, mediaUrl: (sha256) => adminMedia.signedImageUrl(sha256, now()) }),
         tools: [queuesTool(allQueues(deps.queues), ADMIN_BASE_PATH)],
         secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
         timeZone: deps.config.timezone,

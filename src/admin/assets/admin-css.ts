@@ -49,6 +49,10 @@ button.danger { background: var(--bad); }
 .calendar th { font-weight: 400; font-size: .8rem; white-space: nowrap; padding-right: .5rem; border: 0; }
 .chart-box { position: relative; height: 18rem; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+article.proof .proof-head { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+img.proof-image { display: block; max-width: 100%; max-height: 24rem; border: 1px solid var(--line); border-radius: 4px; }
+a.proof-link { font-weight: 600; }
+details summary { cursor: pointer; margin: .5rem 0; color: var(--bad); }
 .htmx-indicator { opacity: 0; transition: opacity .2s; }
 .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; }
 @media (max-width: 40rem) {

@@ -6,6 +6,7 @@ import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
 import { dashboardPage } from './pages/dashboard.page';
+import { exportsPage } from './pages/exports.page';
 import { proofsPage } from './pages/proofs.page';
 import { wavesPage } from './pages/waves.page';
 
@@ -31,5 +32,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), wavesPage(deps), proofsPage(deps), broadcastsPage(deps), auditPage(deps)];
+  return [dashboardPage(deps), wavesPage(deps), proofsPage(deps), broadcastsPage(deps), exportsPage(deps), auditPage(deps)];
 }

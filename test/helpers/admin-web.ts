@@ -102,6 +102,12 @@ export class AdminClient {
     return { status: res.status, body: text, headers: res.headers };
   }
 
+  /** A download as bytes (a file, not a page), with the session's cookies. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const res = await fetch(`${this.base}${path}`, { headers: { ...this.extraHeaders, cookie: this.cookieHeader() }, redirect: 'manual' });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
   get(path: string, headers?: Record<string, string>): Promise<Answer> {
     return this.request('GET', path, { headers });
   }

@@ -2,8 +2,9 @@
  * The reports benchmark (issue 6): a district of 50,000 members, 300 branches, 20 waves and 200,000
  * proofs seeded in SQL on a fresh database `vx_bench_reports_<stamp>` (dropped afterwards), then
  *  - each report query's latency (p50 / p95 / max over BENCH_REPORT_ITERATIONS runs after a warm-up),
- *    as a district admin, a cluster's staff member and a branch cadre — the dashboard's queries join
- *    REPORT_QUERIES below when src/domain/reports/dashboard.* lands;
+ *    as a district admin, a cluster's staff member and a branch cadre — REPORT_QUERIES below: the
+ *    participation report, Tổng quan whole and statement by statement, the Minh chứng queue and a
+ *    wave's participants page of the admin web;
  *  - the biggest wave's exports written end to end (XLSX with both sheets, the participants CSV):
  *    time, size, and how much the process's memory grew while writing;
  *  - EXPLAIN (ANALYZE, BUFFERS) of every statement those run, kept in the JSON.
@@ -28,6 +29,12 @@ import type { Database } from '../../src/db/types';
 import type { ExportContext, ExportFile } from '../../src/domain/reports/export-file';
 import { goodNewsCompliance, goodNewsWorkbook } from '../../src/domain/reports/good-news-compliance.service';
 import { participationReport } from '../../src/domain/reports/participation-report.service';
+import { MESSENGER_WINDOW_MS, ZALO_CS_MS, ZALO_FREE_MS } from '../../src/domain/deliveries/delivery-policy';
+import { listProofsForStaff } from '../../src/domain/proofs/staff-proof-queue.repository';
+import { countTrendsByBranch, findDistrictPlan, goodNewsReportDays, listDistrictWaves, participationByWaveAndBranch, reachByChannel } from '../../src/domain/reports/dashboard.repository';
+import { loadDashboard } from '../../src/domain/reports/dashboard.service';
+import { zonedMidnight } from '../../src/domain/shared/time';
+import { listWaveParticipants } from '../../src/domain/waves/wave-participants.repository';
 import { waveParticipantsCsv, waveWorkbook } from '../../src/domain/reports/wave-export.service';
 import type { StaffPrincipal } from '../../src/domain/staff/staff-scope';
 import { dropDatabase, withDatabase } from './app-checks';
@@ -58,11 +65,48 @@ export interface BenchQuery {
 }
 
 const MONTH = `${SIZE.year}-10`;
+/** "Now" for the dashboard: in the seeded plan's year, the month the good-news queries measure. */
+const DASHBOARD_NOW = new Date(Date.UTC(SIZE.year, 9, 20, 5));
+const ROLES = ['admin', 'staff', 'cadre'] as const;
+const scopeOf = (p: StaffPrincipal) => (p.scope === null ? null : p.scope.branchIds);
+
+async function districtWaveIds(ctx: ExportContext): Promise<string[]> {
+  const plan = await findDistrictPlan(ctx.db, SIZE.year);
+  return plan ? (await listDistrictWaves(ctx.db, plan)).map((w) => w.id) : [];
+}
+
+/** Tổng quan (src/domain/reports/dashboard.*): the whole page's load per role, then each statement it runs. */
+const DASHBOARD_QUERIES: readonly BenchQuery[] = [
+  ...ROLES.map((as): BenchQuery => ({ name: 'dashboard: whole Tổng quan', as, run: (ctx, p) => loadDashboard(ctx.db, p[as], {}, DASHBOARD_NOW, TIME_ZONE) })),
+  ...ROLES.map((as): BenchQuery => ({ name: 'dashboard: plan and its district waves', as, run: (ctx) => districtWaveIds(ctx) })),
+  ...ROLES.map((as): BenchQuery => ({
+    name: 'dashboard: participation by wave and branch',
+    as,
+    run: async (ctx, p) => participationByWaveAndBranch(ctx.db, await districtWaveIds(ctx), scopeOf(p[as])),
+  })),
+  ...ROLES.map((as): BenchQuery => ({
+    name: 'dashboard: trends by branch this year',
+    as,
+    run: (ctx, p) => countTrendsByBranch(ctx.db, zonedMidnight(SIZE.year, 1, 1, TIME_ZONE), zonedMidnight(SIZE.year + 1, 1, 1, TIME_ZONE), scopeOf(p[as])),
+  })),
+  ...ROLES.map((as): BenchQuery => ({ name: `dashboard: good-news calendar, ${MONTH}`, as, run: (ctx, p) => goodNewsReportDays(ctx.db, `${MONTH}-01`, `${MONTH}-31`, scopeOf(p[as])) })),
+  ...ROLES.map((as): BenchQuery => ({
+    name: 'dashboard: reach by channel',
+    as,
+    run: (ctx, p) => reachByChannel(ctx.db, DASHBOARD_NOW, { messenger: { openMs: MESSENGER_WINDOW_MS, paidMs: MESSENGER_WINDOW_MS }, zalo: { openMs: ZALO_FREE_MS, paidMs: ZALO_CS_MS } }, scopeOf(p[as])),
+  })),
+];
+
+/** The admin web's Minh chứng queue (first page, pending and all states) and a wave's participants page. */
+const ADMIN_PAGE_QUERIES: readonly BenchQuery[] = [
+  ...ROLES.map((as): BenchQuery => ({ name: 'Minh chứng: pending queue, first page', as, run: (ctx, p) => listProofsForStaff(ctx.db, { branchIds: scopeOf(p[as]), state: 'pending', limit: 20, offset: 0 }) })),
+  ...ROLES.map((as): BenchQuery => ({ name: 'Minh chứng: all proofs of the biggest wave, first page', as, run: (ctx, p, s) => listProofsForStaff(ctx.db, { branchIds: scopeOf(p[as]), waveId: s.waveIds[0]!, limit: 20, offset: 0 }) })),
+  ...ROLES.map((as): BenchQuery => ({ name: 'Đợt: participants of the biggest wave, first page', as, run: (ctx, p, s) => listWaveParticipants(ctx.db, s.waveIds[0]!, scopeOf(p[as]), { limit: 50, offset: 0 }) })),
+];
 
 /**
- * What the dashboard and the report pages ask the database. Hook: when the admin shell's
- * src/domain/reports/dashboard.* lands, add one entry per dashboard query here (per role), and the
- * bench measures and explains them with the rest.
+ * What the dashboard and the report pages ask the database, per role: the bench measures and
+ * explains each entry with the rest. Add a page's queries here when they may meet the big district.
  */
 export const REPORT_QUERIES: readonly BenchQuery[] = [
   ...(['admin', 'staff', 'cadre'] as const).map((as): BenchQuery => ({
@@ -72,6 +116,8 @@ export const REPORT_QUERIES: readonly BenchQuery[] = [
   })),
   { name: 'participation report of a 10,000-proof wave', as: 'admin', run: (ctx, p, s) => participationReport(ctx.db, p.admin, s.waveIds[1]!) },
   ...(['admin', 'cadre'] as const).map((as): BenchQuery => ({ name: `good-news compliance, ${MONTH}`, as, run: (ctx, p) => goodNewsCompliance(ctx, p[as], MONTH) })),
+  ...DASHBOARD_QUERIES,
+  ...ADMIN_PAGE_QUERIES,
 ];
 
 interface Latency {

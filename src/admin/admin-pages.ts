@@ -1,9 +1,14 @@
 import type { Db } from '../db/database';
 import type { BroadcastsPort } from '../domain/broadcasts/broadcast.types';
+import type { Outbox } from '../domain/deliveries/outbox';
+import type { Logger } from '../logging/logger';
 import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
 import { dashboardPage } from './pages/dashboard.page';
+import { exportsPage } from './pages/exports.page';
+import { proofsPage } from './pages/proofs.page';
+import { wavesPage } from './pages/waves.page';
 
 /** What the pages need from the composition root. */
 export interface AdminPagesDeps {
@@ -14,6 +19,11 @@ export interface AdminPagesDeps {
   readonly basePath: string;
   /** Undefined where sending is not wired: the Gửi tin page then says so (503). */
   readonly broadcasts: BroadcastsPort | undefined;
+  /** Signed URLs of stored proof images (Đợt, Minh chứng); absent: images are listed without a link. */
+  readonly mediaUrl?: (sha256: string) => string;
+  /** Hands members' notices (a proof reviewed) to the outbound workers; absent, the outbox relay sends them a little later. */
+  readonly outbox?: Outbox;
+  readonly logger?: Logger;
 }
 
 /**
@@ -22,5 +32,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps)];
+  return [dashboardPage(deps), wavesPage(deps), proofsPage(deps), broadcastsPage(deps), exportsPage(deps), auditPage(deps)];
 }

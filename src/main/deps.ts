@@ -15,6 +15,7 @@ import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createMetricsRouter } from '../http/metrics.routes';
 import { allQueues, createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
+import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
@@ -92,6 +93,8 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
   // The API and the admin web ask the same BroadcastsPort (forecast, create, figures, cancel).
   const broadcasts = buildBroadcasts({ config: deps.config, db: deps.db, queues: deps.queues, logger: deps.logger });
   const now = () => new Date();
+  // Relative image URLs for the admin web: same origin, so its CSP (img-src 'self') lets them show.
+  const adminMedia = createMediaUrlSigner({ publicBaseUrl: '', sessionSecret: deps.config.sessionSecret });
   return [
     { path: '/webhooks', router: webhooks, ownsBody: true },
     ...(channels.simulator?.routers ?? []),
@@ -100,7 +103,16 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({
         db: deps.db,
-        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts }),
+        pages: adminPages({
+          db: deps.db,
+          timeZone: deps.config.timezone,
+          now,
+          basePath: ADMIN_BASE_PATH,
+          broadcasts,
+          mediaUrl: (sha256) => adminMedia.signedImageUrl(sha256, now()),
+          outbox: createBullMqOutbox({ db: deps.db, queues: deps.queues, logger: deps.logger }),
+          logger: deps.logger,
+        }),
         tools: [queuesTool(allQueues(deps.queues), ADMIN_BASE_PATH)],
         secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
         timeZone: deps.config.timezone,

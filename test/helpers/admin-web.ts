@@ -18,6 +18,8 @@ import { loadConfig } from '../../src/config/config';
 import { allQueues, createQueues } from '../../src/jobs/queues';
 import { deliveryPolicySettingsOf } from '../../src/domain/deliveries/delivery-policy-settings';
 import { buildBroadcasts } from '../../src/main/broadcasts';
+import { createBullMqOutbox } from '../../src/jobs/outbox.bullmq';
+import { createMediaUrlSigner } from '../../src/domain/media/media-url';
 import { TEST_REDIS_URL } from './redis';
 
 export const STAFF_PASSWORD = 'mat-khau-thu-nghiem-123';
@@ -100,6 +102,12 @@ export class AdminClient {
     return { status: res.status, body: text, headers: res.headers };
   }
 
+  /** A download as bytes (a file, not a page), with the session's cookies. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const res = await fetch(`${this.base}${path}`, { headers: { ...this.extraHeaders, cookie: this.cookieHeader() }, redirect: 'manual' });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
   get(path: string, headers?: Record<string, string>): Promise<Answer> {
     return this.request('GET', path, { headers });
   }
@@ -128,10 +136,21 @@ export function wiredAdminPages(db: Db, clock: TestClock, prefix: string) {
   const queues = createQueues(redis, prefix, logger);
   const config = loadConfig({ QUIET_HOURS: 'off' });
   const broadcasts = buildBroadcasts({ config, db, queues, logger, policy: { ...deliveryPolicySettingsOf(config), quietHours: null } });
+  const media = createMediaUrlSigner({ publicBaseUrl: '', sessionSecret: 'test-session-secret-0123456789abcdef' });
   return {
-    pages: adminPages({ db, timeZone: 'Asia/Ho_Chi_Minh', now: clock.now, basePath: '/admin', broadcasts }),
+    pages: adminPages({
+      db,
+      timeZone: 'Asia/Ho_Chi_Minh',
+      now: clock.now,
+      basePath: '/admin',
+      broadcasts,
+      mediaUrl: (sha256) => media.signedImageUrl(sha256, clock.now()),
+      outbox: createBullMqOutbox({ db, queues, logger }),
+      logger,
+    }),
     tools: [queuesTool(allQueues(queues), '/admin')],
     broadcasts,
+    queues,
     close: async () => {
       await Promise.all(allQueues(queues).map((q) => q.close()));
       redis.disconnect();

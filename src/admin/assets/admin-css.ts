@@ -15,7 +15,7 @@ nav.main a[aria-current="page"] { border-bottom-color: var(--green); font-weight
 main { max-width: 76rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.4rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .6rem; }
-section.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem; margin-bottom: 1rem; }
+section.card, article.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem; margin-bottom: 1rem; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
 .figure { font-size: 1.8rem; font-weight: 700; }
 .muted { color: var(--muted); font-size: .9rem; }
@@ -49,6 +49,11 @@ button.danger { background: var(--bad); }
 .calendar th { font-weight: 400; font-size: .8rem; white-space: nowrap; padding-right: .5rem; border: 0; }
 .chart-box { position: relative; height: 18rem; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+article.proof .muted { overflow-wrap: anywhere; }
+article.proof .proof-head { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+img.proof-image { display: block; max-width: 100%; max-height: 24rem; border: 1px solid var(--line); border-radius: 4px; }
+a.proof-link { font-weight: 600; }
+details summary { cursor: pointer; margin: .5rem 0; color: var(--bad); }
 .htmx-indicator { opacity: 0; transition: opacity .2s; }
 .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; }
 @media (max-width: 40rem) {

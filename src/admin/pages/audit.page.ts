@@ -25,6 +25,10 @@ const ACTION_NAMES: Readonly<Record<string, string>> = {
   'broadcast.created': 'Gửi tin',
   'broadcast.cancelled': 'Dừng gửi tin',
   'wave.created': 'Tạo đợt',
+  'wave.updated': 'Sửa đợt',
+  'wave.opened': 'Mở đợt',
+  'wave.closed': 'Kết thúc đợt',
+  'proof.reviewed': 'Duyệt minh chứng',
   'trend.registered': 'Đăng ký trào lưu của cơ sở',
 };
 

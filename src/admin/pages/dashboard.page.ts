@@ -165,7 +165,8 @@ function calendarSection(d: Dashboard, base: string): Html {
   };
   return html`<section class="card" id="good-news-calendar">
   <h2>Lịch đăng tin tốt của cơ sở — tháng ${c.month}/${c.year}</h2>
-  <p class="actions"><a href="${href(base, { month: prev })}">← Tháng trước</a><a href="${href(base, { month: next })}">Tháng sau →</a></p>
+  <p class="actions"><a href="${href(base, { month: prev })}">← Tháng trước</a><a href="${href(base, { month: next })}">Tháng sau →</a>
+    <a href="${href(`${base}/exports/good-news.xlsx`, { month: `${c.year}-${String(c.month).padStart(2, '0')}` })}" download>Tải báo cáo tin tốt tháng ${c.month}/${c.year} (XLSX)</a></p>
   <p class="muted">Mỗi ô là một ngày: xanh là cơ sở đã báo cáo ít nhất một tin tốt, hồng là chưa. Tỷ lệ tính trên các ngày đã qua của tháng.</p>
   <div class="table-wrap"><table class="calendar">
     <thead><tr><th>Cơ sở</th><th class="num">Tỷ lệ</th>${c.days.map((day) => html`<td class="future">${Number(day.slice(8))}</td>`)}</tr></thead>
@@ -191,7 +192,8 @@ export function dashboardPage(deps: DashboardPageDeps): AdminPage {
           body: html`<h1>Tổng quan${d.plan ? html` — ${d.plan.title}` : ''}</h1>
 ${d.plan ? html`<p class="muted">Chỉ tiêu: ${d.plan.cadreTargetPct}% cán bộ và ${d.plan.memberTargetPct}% đoàn viên tham gia mỗi đợt cấp Quận${d.plan.reference ? html` (${d.plan.reference})` : ''}.</p>` : ''}
 ${wavesSection(d, base, deps.timeZone)}
-${d.selected ? html`<section class="card" id="wave-branches"><h2>Từng cơ sở trong đợt “${d.selected.wave.title}”</h2><p class="muted">Dòng tô hồng là cơ sở chưa đạt chỉ tiêu. Bấm tiêu đề cột để sắp xếp.</p>${branchTable(d, query, base)}</section>` : ''}
+${d.selected ? html`<section class="card" id="wave-branches"><h2>Từng cơ sở trong đợt “${d.selected.wave.title}”</h2><p class="muted">Dòng tô hồng là cơ sở chưa đạt chỉ tiêu. Bấm tiêu đề cột để sắp xếp.</p>${branchTable(d, query, base)}
+<p class="actions" id="wave-exports"><a href="${base}/exports/waves/${d.selected.wave.id}.xlsx" download>Tải báo cáo đợt (XLSX)</a><a href="${base}/exports/waves/${d.selected.wave.id}.csv" download>CSV theo đơn vị</a><a href="${base}/exports/waves/${d.selected.wave.id}/participants.csv" download>CSV danh sách tham gia</a></p></section>` : ''}
 ${rankingSection(d)}
 ${reachSection(d)}
 ${trendsSection(d)}

@@ -8,6 +8,19 @@ export interface Reviewer {
   readonly branchId: string;
 }
 
+/** A district staff member or branch cadre reviewing from the admin web: the branches in their scope (null: all). */
+export interface StaffReviewer {
+  readonly staffId: string;
+  readonly branchIds: readonly string[] | null;
+}
+
+/** Who decides: a cadre in chat, or staff in the admin web. */
+export type AnyReviewer = Reviewer | StaffReviewer;
+
+function isStaff(reviewer: AnyReviewer): reviewer is StaffReviewer {
+  return 'staffId' in reviewer;
+}
+
 /** A pending proof as its reviewer sees it. */
 export interface ProofToReview {
   readonly id: string;
@@ -111,8 +124,9 @@ export interface ProofDecisionFields {
  * reviewer's branch (never the reviewer's own). Conditional on review_state = 'pending', so of two
  * cadres deciding at once exactly one writes; the other gets undefined.
  */
-export async function decidePendingProof(db: Db | Tx, reviewer: Reviewer, proofId: string, decision: ProofDecisionFields): Promise<DecidedProof | undefined> {
-  const row = await db
+export async function decidePendingProof(db: Db | Tx, reviewer: AnyReviewer, proofId: string, decision: ProofDecisionFields): Promise<DecidedProof | undefined> {
+  if (isStaff(reviewer) && reviewer.branchIds !== null && reviewer.branchIds.length === 0) return undefined;
+  let update = db
     .updateTable('proofs as p')
     .from('participations as pa')
     .innerJoin('members as m', 'm.id', 'pa.member_id')
@@ -120,16 +134,19 @@ export async function decidePendingProof(db: Db | Tx, reviewer: Reviewer, proofI
     .set({
       review_state: decision.state,
       reject_reason: decision.rejectReason,
-      reviewed_by_member_id: reviewer.memberId,
+      reviewed_by_member_id: isStaff(reviewer) ? null : reviewer.memberId,
+      reviewed_by_staff_id: isStaff(reviewer) ? reviewer.staffId : null,
       reviewed_at: decision.at,
     })
     .whereRef('pa.id', '=', 'p.participation_id')
     .where('p.id', '=', proofId)
-    .where('p.review_state', '=', 'pending')
-    .where('m.branch_id', '=', reviewer.branchId)
-    .where('m.id', '<>', reviewer.memberId)
-    .returning(['p.id', 'p.participation_id', 'pa.member_id', 'w.title', 'p.kind', 'p.platform', 'p.canonical_url'])
-    .executeTakeFirst();
+    .where('p.review_state', '=', 'pending');
+  if (isStaff(reviewer)) {
+    if (reviewer.branchIds !== null) update = update.where('m.branch_id', 'in', [...reviewer.branchIds]);
+  } else {
+    update = update.where('m.branch_id', '=', reviewer.branchId).where('m.id', '<>', reviewer.memberId);
+  }
+  const row = await update.returning(['p.id', 'p.participation_id', 'pa.member_id', 'w.title', 'p.kind', 'p.platform', 'p.canonical_url']).executeTakeFirst();
   return (
     row && {
       proofId: row.id,
@@ -143,17 +160,24 @@ export async function decidePendingProof(db: Db | Tx, reviewer: Reviewer, proofI
   );
 }
 
-/** The review state of a proof of the reviewer's branch, or undefined when it is not one. */
-export async function reviewStateInBranch(db: Db | Tx, reviewer: Reviewer, proofId: string): Promise<ReviewState | undefined> {
-  const row = await db
+/**
+ * The review state of a proof in the reviewer's branch (or scope), and who decided it (a staff
+ * member's display name or username, a cadre's name); undefined when it is not in the scope.
+ */
+export async function reviewStateInScope(db: Db | Tx, reviewer: AnyReviewer, proofId: string): Promise<{ state: ReviewState; reviewedBy: string | null } | undefined> {
+  if (isStaff(reviewer) && reviewer.branchIds !== null && reviewer.branchIds.length === 0) return undefined;
+  let query = db
     .selectFrom('proofs as p')
     .innerJoin('participations as pa', 'pa.id', 'p.participation_id')
     .innerJoin('members as m', 'm.id', 'pa.member_id')
-    .select('p.review_state')
-    .where('p.id', '=', proofId)
-    .where('m.branch_id', '=', reviewer.branchId)
-    .executeTakeFirst();
-  return row?.review_state;
+    .leftJoin('staff_users as su', 'su.id', 'p.reviewed_by_staff_id')
+    .leftJoin('members as rm', 'rm.id', 'p.reviewed_by_member_id')
+    .select(['p.review_state', sql<string | null>`coalesce(su.display_name, su.username, rm.full_name)`.as('reviewed_by')])
+    .where('p.id', '=', proofId);
+  if (!isStaff(reviewer)) query = query.where('m.branch_id', '=', reviewer.branchId);
+  else if (reviewer.branchIds !== null) query = query.where('m.branch_id', 'in', [...reviewer.branchIds]);
+  const row = await query.executeTakeFirst();
+  return row && { state: row.review_state, reviewedBy: row.reviewed_by };
 }
 
 /**

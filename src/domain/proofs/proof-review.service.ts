@@ -3,13 +3,13 @@ import type { ParticipationState, ReviewState } from '../../db/types';
 import {
   decidePendingProof,
   lockParticipationProofStates,
-  reviewStateInBranch,
+  reviewStateInScope,
   setParticipationState,
+  type AnyReviewer,
   type DecidedProof,
-  type Reviewer,
 } from './proof-review.repository';
 
-export type { ProofToReview, Reviewer } from './proof-review.repository';
+export type { AnyReviewer, ProofToReview, Reviewer, StaffReviewer } from './proof-review.repository';
 export { countProofsToReview, nextProofToReview } from './proof-review.repository';
 
 /** A reason is one line a member reads: long enough to say something, short enough for a chat bubble. */
@@ -21,8 +21,8 @@ export type ReviewDecision = { readonly kind: 'approve' } | { readonly kind: 're
 export type ReviewOutcome =
   | ({ readonly kind: 'approved' } & DecidedProof)
   | ({ readonly kind: 'rejected'; readonly reason: string } & DecidedProof)
-  /** Another cadre decided it first. */
-  | { readonly kind: 'alreadyReviewed'; readonly state: ReviewState }
+  /** Another cadre (or staff member) decided it first; who, when known. */
+  | { readonly kind: 'alreadyReviewed'; readonly state: ReviewState; readonly reviewedBy: string | null }
   /** Not (or no longer) a proof of this reviewer's branch. */
   | { readonly kind: 'notFound' };
 
@@ -49,11 +49,12 @@ export function participationStateFor(proofStates: readonly ReviewState[]): Part
 }
 
 /**
- * Records a cadre's decision on a proof of their branch and brings its participation up to date,
- * in one transaction (the turn's, inside a dialog). Two cadres deciding the same proof at once:
- * the first decision stands and the second is told it was already reviewed.
+ * Records a cadre's decision on a proof of their branch (or a staff member's, on one in their
+ * scope: staff-proof-review.service.ts) and brings its participation up to date, in one
+ * transaction (the turn's, inside a dialog). Two reviewers deciding the same proof at once: the
+ * first decision stands and the second is told it was already reviewed, and by whom.
  */
-export async function reviewProof(db: Db | Tx, reviewer: Reviewer, proofId: string, decision: ReviewDecision, now: Date): Promise<ReviewOutcome> {
+export async function reviewProof(db: Db | Tx, reviewer: AnyReviewer, proofId: string, decision: ReviewDecision, now: Date): Promise<ReviewOutcome> {
   let reason: string | null = null;
   if (decision.kind === 'reject') {
     const checked = checkRejectReason(decision.reason);
@@ -67,8 +68,8 @@ export async function reviewProof(db: Db | Tx, reviewer: Reviewer, proofId: stri
       at: now,
     });
     if (!decided) {
-      const state = await reviewStateInBranch(tx, reviewer, proofId);
-      return state === undefined || state === 'pending' ? { kind: 'notFound' } : { kind: 'alreadyReviewed', state };
+      const found = await reviewStateInScope(tx, reviewer, proofId);
+      return found === undefined || found.state === 'pending' ? { kind: 'notFound' } : { kind: 'alreadyReviewed', state: found.state, reviewedBy: found.reviewedBy };
     }
     const states = await lockParticipationProofStates(tx, decided.participationId);
     await setParticipationState(tx, decided.participationId, participationStateFor(states), now);

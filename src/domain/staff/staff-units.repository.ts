@@ -21,3 +21,15 @@ export async function listClusterChoices(db: Db, clusterIds: readonly string[] |
   if (clusterIds !== null) query = query.where('id', 'in', [...clusterIds]);
   return query.execute();
 }
+
+/** The names of these units, by id. */
+export async function unitNamesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('units').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The root unit (the district this deployment serves), by name. */
+export async function findDistrictChoice(db: Db): Promise<UnitChoice | undefined> {
+  return db.selectFrom('units').select(['id', 'name']).where('level', '=', 'district').where('parent_id', 'is', null).orderBy('created_at').limit(1).executeTakeFirst();
+}

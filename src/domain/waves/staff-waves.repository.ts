@@ -68,6 +68,10 @@ export interface WaveListFilter {
   /** Null: every wave. Otherwise waves owned by these units. */
   readonly ownerUnitIds: readonly string[] | null;
   readonly status?: WaveStatus;
+  /** Only the waves of this owner unit (already within ownerUnitIds, or it finds nothing). */
+  readonly ownerUnitId?: string;
+  /** Only waves owned by units of this level ('branch': the branches' own trends). */
+  readonly ownerLevel?: UnitLevel;
   readonly limit: number;
   readonly offset: number;
 }
@@ -78,6 +82,11 @@ export async function listStaffWaves(db: Db | Tx, filter: WaveListFilter): Promi
   let query = db.selectFrom('waves');
   if (filter.ownerUnitIds !== null) query = query.where('owner_unit_id', 'in', [...filter.ownerUnitIds]);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.ownerUnitId !== undefined) query = query.where('owner_unit_id', '=', filter.ownerUnitId);
+  if (filter.ownerLevel !== undefined) {
+    const level = filter.ownerLevel;
+    query = query.where('owner_unit_id', 'in', (eb) => eb.selectFrom('units').select('units.id').where('units.level', '=', level));
+  }
   const [{ n }, rows] = await Promise.all([
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     query.select([...COLUMNS]).orderBy('starts_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
@@ -118,4 +127,49 @@ export async function listUnitsAtOrAbove(db: Db | Tx, branchIds: readonly string
     )
     select id from up`.execute(db);
   return rows.map((r) => r.id);
+}
+
+export interface WaveChanges {
+  readonly title: string;
+  readonly description: string;
+  readonly action: WaveAction;
+  readonly hashtags: readonly string[];
+  readonly assetUrl: string | null;
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+}
+
+/** Rewrites the wave's editable fields; undefined when it is gone. */
+export async function updateStaffWave(db: Db | Tx, id: string, changes: WaveChanges): Promise<StaffWave | undefined> {
+  const row = await db
+    .updateTable('waves')
+    .set({
+      title: changes.title,
+      description: changes.description,
+      action_kind: changes.action,
+      hashtags: [...changes.hashtags],
+      asset_url: changes.assetUrl,
+      starts_at: changes.startsAt,
+      ends_at: changes.endsAt,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returning([...COLUMNS])
+    .executeTakeFirst();
+  return row && waveOf(row);
+}
+
+/**
+ * Moves the wave from one of `from` to `to`, conditionally: of two staff members opening the same
+ * draft at once exactly one moves it; the other gets undefined.
+ */
+export async function moveStaffWaveStatus(db: Db | Tx, id: string, from: readonly WaveStatus[], to: WaveStatus): Promise<StaffWave | undefined> {
+  const row = await db
+    .updateTable('waves')
+    .set({ status: to, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .returning([...COLUMNS])
+    .executeTakeFirst();
+  return row && waveOf(row);
 }

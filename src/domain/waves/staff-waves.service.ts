@@ -1,11 +1,23 @@
 import { withTransaction, type Db } from '../../db/database';
-import type { WaveAction, WaveStatus } from '../../db/types';
+import type { UnitLevel, WaveAction, WaveStatus } from '../../db/types';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
 import { localDayOf } from '../shared/time';
 import { scopeIncludesBranch, type StaffPrincipal } from '../staff/staff-scope';
 import { findPlanAboveBranch } from './branch-trend.repository';
-import { findDistrictUnit, findStaffWave, findUnit, insertStaffWave, listStaffWaves, listUnitsAtOrAbove, type StaffWave, type UnitInfo } from './staff-waves.repository';
+import {
+  findDistrictUnit,
+  findStaffWave,
+  findUnit,
+  insertStaffWave,
+  listStaffWaves,
+  listUnitsAtOrAbove,
+  moveStaffWaveStatus,
+  updateStaffWave,
+  type StaffWave,
+  type UnitInfo,
+  type WaveChanges,
+} from './staff-waves.repository';
 
 export interface WaveDraft {
   readonly title: string;
@@ -31,7 +43,15 @@ async function visibleOwners(db: Db, staff: StaffPrincipal): Promise<string[] | 
   return listUnitsAtOrAbove(db, staff.scope.branchIds);
 }
 
-export async function listWavesFor(db: Db, staff: StaffPrincipal, filter: { status?: WaveStatus; limit: number; offset: number }): Promise<{ total: number; waves: StaffWave[] }> {
+export interface StaffWaveFilter {
+  readonly status?: WaveStatus;
+  readonly ownerUnitId?: string;
+  readonly ownerLevel?: UnitLevel;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export async function listWavesFor(db: Db, staff: StaffPrincipal, filter: StaffWaveFilter): Promise<{ total: number; waves: StaffWave[] }> {
   return listStaffWaves(db, { ownerUnitIds: await visibleOwners(db, staff), ...filter });
 }
 
@@ -91,6 +111,87 @@ export async function createWaveAsStaff(db: Db, staff: StaffPrincipal, draft: Wa
       subjectId: wave.id,
       unitId: owner.id,
       details: { title: wave.title, status: wave.status, planId },
+    });
+    return wave;
+  });
+}
+
+/** What a staff member may do with a wave they can see (the same rules as creating one). */
+export interface WavePermissions {
+  readonly edit: boolean;
+  readonly open: boolean;
+  readonly close: boolean;
+}
+
+function mayOwn(staff: StaffPrincipal, unit: UnitInfo): boolean {
+  try {
+    assertMayOwn(staff, unit);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A branch cadre's waves wait as drafts for the district (createWaveAsStaff), so a cadre edits
+ * their branch's drafts and neither opens nor closes; the others act on what they may own.
+ */
+function permissionsOn(staff: StaffPrincipal, owner: UnitInfo, wave: StaffWave): WavePermissions {
+  const owns = mayOwn(staff, owner);
+  const cadre = staff.role === 'branchCadre';
+  return {
+    edit: owns && (cadre ? wave.status === 'draft' : wave.status === 'draft' || wave.status === 'open'),
+    open: owns && !cadre && wave.status === 'draft',
+    close: owns && !cadre && wave.status === 'open',
+  };
+}
+
+/** The wave (404 when out of scope) and what the staff member may do with it. */
+export async function waveWithPermissions(db: Db, staff: StaffPrincipal, waveId: string): Promise<{ wave: StaffWave; owner: UnitInfo; may: WavePermissions }> {
+  const wave = await findWaveFor(db, staff, waveId);
+  const owner = wave && (await findUnit(db, wave.ownerUnitId));
+  if (!wave || !owner) throw new AppError('NOT_FOUND', 'Không tìm thấy đợt này.');
+  return { wave, owner, may: permissionsOn(staff, owner, wave) };
+}
+
+async function managed(db: Db, staff: StaffPrincipal, waveId: string, action: keyof WavePermissions): Promise<{ wave: StaffWave; owner: UnitInfo }> {
+  const { wave, owner, may } = await waveWithPermissions(db, staff, waveId);
+  if (may[action]) return { wave, owner };
+  assertMayOwn(staff, owner); // out of scope or above the role: its own 404 / 403
+  if (staff.role === 'branchCadre') {
+    throw new AppError('FORBIDDEN', action === 'edit' ? 'Cán bộ cơ sở chỉ sửa được đợt đang chờ duyệt của chi đoàn mình.' : 'Việc mở và kết thúc đợt do Quận Đoàn hoặc khu vực phụ trách thực hiện.');
+  }
+  throw new AppError('CONFLICT', action === 'open' ? 'Đợt này không ở trạng thái chờ mở.' : action === 'close' ? 'Đợt này không đang mở.' : 'Đợt đã kết thúc hoặc đã huỷ, không sửa được nữa.');
+}
+
+/** Edits a wave's title, text, hashtags and dates under the same ownership rules as creating one. */
+export async function updateWaveAsStaff(db: Db, staff: StaffPrincipal, waveId: string, changes: WaveChanges): Promise<StaffWave> {
+  const { owner } = await managed(db, staff, waveId, 'edit');
+  return withTransaction(db, async (tx) => {
+    const wave = await updateStaffWave(tx, waveId, changes);
+    if (!wave) throw new AppError('NOT_FOUND', 'Không tìm thấy đợt này.');
+    await recordStaffAction(tx, { staffUserId: staff.id, action: 'wave.updated', subjectKind: 'wave', subjectId: wave.id, unitId: owner.id, details: { title: wave.title } });
+    return wave;
+  });
+}
+
+/**
+ * Opens a draft (a branch's trend approved, a district wave published) or closes an open wave.
+ * Conditional on the status it starts from: of two staff members acting at once one does it, the
+ * other is told it already changed (CONFLICT).
+ */
+export async function changeWaveStatusAsStaff(db: Db, staff: StaffPrincipal, waveId: string, change: 'open' | 'close'): Promise<StaffWave> {
+  const { owner } = await managed(db, staff, waveId, change);
+  return withTransaction(db, async (tx) => {
+    const wave = change === 'open' ? await moveStaffWaveStatus(tx, waveId, ['draft'], 'open') : await moveStaffWaveStatus(tx, waveId, ['open'], 'closed');
+    if (!wave) throw new AppError('CONFLICT', 'Đợt này vừa được người khác thay đổi trạng thái. Tải lại trang để xem.');
+    await recordStaffAction(tx, {
+      staffUserId: staff.id,
+      action: change === 'open' ? 'wave.opened' : 'wave.closed',
+      subjectKind: 'wave',
+      subjectId: wave.id,
+      unitId: owner.id,
+      details: { title: wave.title, ownerLevel: owner.level },
     });
     return wave;
   });

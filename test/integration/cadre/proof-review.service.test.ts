@@ -78,7 +78,8 @@ describe('reviewProof', () => {
   test('a second decision on a decided proof changes nothing and says it was already reviewed', async () => {
     const { reviewer, proofId } = await givenBranchProof();
     await reviewProof(db, reviewer, proofId, { kind: 'approve' }, NOW);
-    expect(await reviewProof(db, reviewer, proofId, { kind: 'reject', reason: 'Ảnh không rõ' }, NOW)).toEqual({ kind: 'alreadyReviewed', state: 'approved' });
+    const { full_name } = await db.selectFrom('members').select('full_name').where('id', '=', reviewer.memberId).executeTakeFirstOrThrow();
+    expect(await reviewProof(db, reviewer, proofId, { kind: 'reject', reason: 'Ảnh không rõ' }, NOW)).toEqual({ kind: 'alreadyReviewed', state: 'approved', reviewedBy: full_name });
     expect((await states(proofId)).review_state).toBe('approved');
   });
 
@@ -128,7 +129,8 @@ describe('reviewProof', () => {
     expect(await aBackendWaitsOnALock()).toBe(true);
     releaseFirst();
     expect(await first).toMatchObject({ kind: 'approved' });
-    expect(await second).toEqual({ kind: 'alreadyReviewed', state: 'approved' });
+    const { full_name } = await db.selectFrom('members').select('full_name').where('id', '=', reviewer.memberId).executeTakeFirstOrThrow();
+    expect(await second).toEqual({ kind: 'alreadyReviewed', state: 'approved', reviewedBy: full_name });
     expect(await states(proofId)).toMatchObject({ review_state: 'approved', reviewed_by_member_id: reviewer.memberId, state: 'approved' });
   });
 

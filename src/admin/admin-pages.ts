@@ -4,6 +4,7 @@ import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
 import { dashboardPage } from './pages/dashboard.page';
+import { membersPage } from './pages/members.page';
 
 /** What the pages need from the composition root. */
 export interface AdminPagesDeps {
@@ -22,5 +23,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps)];
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps)];
 }

@@ -3,6 +3,7 @@ import type { BroadcastsPort } from '../domain/broadcasts/broadcast.types';
 import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
+import { contentPage } from './pages/content.page';
 import { dashboardPage } from './pages/dashboard.page';
 import { membersPage } from './pages/members.page';
 
@@ -23,5 +24,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps)];
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps), contentPage(deps)];
 }

@@ -6,6 +6,7 @@ import { broadcastsPage } from './pages/broadcasts.page';
 import { contentPage } from './pages/content.page';
 import { dashboardPage } from './pages/dashboard.page';
 import { membersPage } from './pages/members.page';
+import { tasksPage } from './pages/tasks.page';
 
 /** What the pages need from the composition root. */
 export interface AdminPagesDeps {
@@ -24,5 +25,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps), contentPage(deps)];
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps), contentPage(deps), tasksPage(deps)];
 }

@@ -1,10 +1,12 @@
 import type { Db } from '../db/database';
 import type { BroadcastsPort } from '../domain/broadcasts/broadcast.types';
+import type { Outbox } from '../domain/deliveries/outbox';
 import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
 import { contentPage } from './pages/content.page';
 import { dashboardPage } from './pages/dashboard.page';
+import { inboxPage } from './pages/inbox.page';
 import { membersPage } from './pages/members.page';
 import { tasksPage } from './pages/tasks.page';
 
@@ -17,6 +19,8 @@ export interface AdminPagesDeps {
   readonly basePath: string;
   /** Undefined where sending is not wired: the Gửi tin page then says so (503). */
   readonly broadcasts: BroadcastsPort | undefined;
+  /** Hộp thư hands staff replies to the outbound workers through it; absent, the outbox relay finds them. */
+  readonly outbox?: Outbox;
 }
 
 /**
@@ -25,5 +29,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps), contentPage(deps), tasksPage(deps)];
+  return [dashboardPage(deps), broadcastsPage(deps), auditPage(deps), membersPage(deps), contentPage(deps), tasksPage(deps), inboxPage(deps)];
 }

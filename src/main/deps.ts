@@ -15,6 +15,7 @@ import { createMediaUrlSigner } from '../domain/media/media-url';
 import { createWebhookRouter } from '../http/webhooks.routes';
 import { createMetricsRouter } from '../http/metrics.routes';
 import { allQueues, createQueues, createTurnsQueue, type Queues } from '../jobs/queues';
+import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import type { Logger } from '../logging/logger';
 import { buildBroadcasts } from './broadcasts';
 import type { Channels } from './channels';
@@ -100,7 +101,7 @@ export function httpRouters(deps: Deps, channels: Channels, intake: WebhookIntak
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({
         db: deps.db,
-        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts }),
+        pages: adminPages({ db: deps.db, timeZone: deps.config.timezone, now, basePath: ADMIN_BASE_PATH, broadcasts, outbox: createBullMqOutbox({ db: deps.db, queues: deps.queues, logger: deps.logger }) }),
         tools: [queuesTool(allQueues(deps.queues), ADMIN_BASE_PATH)],
         secureCookies: deps.config.publicBaseUrl.startsWith('https:'),
         timeZone: deps.config.timezone,

@@ -49,6 +49,11 @@ button.danger { background: var(--bad); }
 .calendar th { font-weight: 400; font-size: .8rem; white-space: nowrap; padding-right: .5rem; border: 0; }
 .chart-box { position: relative; height: 18rem; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+ol.thread { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: .5rem; }
+ol.thread li { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem; max-width: 40rem; white-space: pre-wrap; }
+ol.thread li.from-staff { background: var(--good-bg); margin-left: auto; }
+input[type=date], input[type=file] { font: inherit; padding: .5rem; border: 1px solid #b8c4bb; border-radius: 4px; width: 100%; background: #fff; }
+ul.import-problems { padding-left: 1.2rem; }
 .htmx-indicator { opacity: 0; transition: opacity .2s; }
 .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; }
 @media (max-width: 40rem) {

@@ -98,11 +98,11 @@ export function membersPage(deps: MembersPageDeps): AdminPage {
           title: 'Đoàn viên',
           body: html`<h1>Đoàn viên</h1>
 <div class="actions"><a class="button secondary" href="${base}?status=pending">Đăng ký chờ xác minh</a><a class="button secondary" href="${base}/import">Nhập danh sách</a></div>
-<section class="card"><form method="get" action="${base}" class="grid" id="member-search" hx-get="${base}" hx-target="#member-results" hx-select="#member-results" hx-swap="outerHTML" hx-trigger="submit, input changed delay:400ms from:#member-q, change" hx-push-url="true">
+<section class="card"><form method="get" action="${base}" class="grid" id="member-search" hx-get="${base}" hx-target="#member-results" hx-select="#member-results" hx-swap="outerHTML" hx-trigger="submit, input changed delay:400ms from:#member-q, change from:.member-filter" hx-push-url="true">
   <label>Tên hoặc số điện thoại <input type="text" id="member-q" name="q" value="${query.q ?? ''}" autocomplete="off" /></label>
-  <label>Đơn vị <select name="branch"><option value="">Tất cả đơn vị trong phạm vi</option>${[...ctx.branchNames].map(([id, name]) => html`<option value="${id}"${selected(query.branch === id)}>${name}</option>`)}</select></label>
-  <label>Vai trò <select name="role"><option value="">Tất cả</option>${(['cadre', 'member', 'youth'] as const).map((k) => html`<option value="${k}"${selected(query.role === k)}>${MEMBER_ROLE_NAMES[k]}</option>`)}</select></label>
-  <label>Trạng thái <select name="status"><option value="">Tất cả</option>${(['pending', 'verified', 'left'] as const).map((k) => html`<option value="${k}"${selected(query.status === k)}>${MEMBER_STATUS_NAMES[k]}</option>`)}</select></label>
+  <label>Đơn vị <select name="branch" class="member-filter"><option value="">Tất cả đơn vị trong phạm vi</option>${[...ctx.branchNames].map(([id, name]) => html`<option value="${id}"${selected(query.branch === id)}>${name}</option>`)}</select></label>
+  <label>Vai trò <select name="role" class="member-filter"><option value="">Tất cả</option>${(['cadre', 'member', 'youth'] as const).map((k) => html`<option value="${k}"${selected(query.role === k)}>${MEMBER_ROLE_NAMES[k]}</option>`)}</select></label>
+  <label>Trạng thái <select name="status" class="member-filter"><option value="">Tất cả</option>${(['pending', 'verified', 'left'] as const).map((k) => html`<option value="${k}"${selected(query.status === k)}>${MEMBER_STATUS_NAMES[k]}</option>`)}</select></label>
   <div class="actions"><button type="submit">Tìm</button></div>
 </form></section>
 <section class="card">${results}</section>`,

@@ -5,10 +5,14 @@ import type { Logger } from '../logging/logger';
 import type { AdminPage } from './admin-page';
 import { auditPage } from './pages/audit.page';
 import { broadcastsPage } from './pages/broadcasts.page';
+import { contentPage } from './pages/content.page';
 import { dashboardPage } from './pages/dashboard.page';
 import { exportsPage } from './pages/exports.page';
 import { proofsPage } from './pages/proofs.page';
 import { wavesPage } from './pages/waves.page';
+import { inboxPage } from './pages/inbox.page';
+import { membersPage } from './pages/members.page';
+import { tasksPage } from './pages/tasks.page';
 
 /** What the pages need from the composition root. */
 export interface AdminPagesDeps {
@@ -21,7 +25,7 @@ export interface AdminPagesDeps {
   readonly broadcasts: BroadcastsPort | undefined;
   /** Signed URLs of stored proof images (Đợt, Minh chứng); absent: images are listed without a link. */
   readonly mediaUrl?: (sha256: string) => string;
-  /** Hands members' notices (a proof reviewed) to the outbound workers; absent, the outbox relay sends them a little later. */
+  /** Hands members' notices (a proof reviewed) and Hộp thư's staff replies to the outbound workers; absent, the outbox relay sends them a little later. */
   readonly outbox?: Outbox;
   readonly logger?: Logger;
 }
@@ -32,5 +36,5 @@ export interface AdminPagesDeps {
  * and the CSRF check follow from that.
  */
 export function adminPages(deps: AdminPagesDeps): AdminPage[] {
-  return [dashboardPage(deps), wavesPage(deps), proofsPage(deps), broadcastsPage(deps), exportsPage(deps), auditPage(deps)];
+  return [dashboardPage(deps), wavesPage(deps), proofsPage(deps), membersPage(deps), contentPage(deps), tasksPage(deps), inboxPage(deps), broadcastsPage(deps), exportsPage(deps), auditPage(deps)];
 }

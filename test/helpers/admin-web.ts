@@ -84,10 +84,10 @@ export class AdminClient {
     }
   }
 
-  async request(method: string, path: string, init: { form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(method: string, path: string, init: { form?: Record<string, string | string[]>; multipart?: FormData; headers?: Record<string, string> } = {}): Promise<Answer> {
     const headers: Record<string, string> = { ...this.extraHeaders, ...(init.headers ?? {}) };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
-    let body: string | undefined;
+    let body: string | FormData | undefined = init.multipart;
     if (init.form) {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(init.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
@@ -116,6 +116,15 @@ export class AdminClient {
   post(path: string, form: Record<string, string | string[]> = {}, options: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
     const withToken = options.csrf === false || this.csrf === undefined ? form : { ...form, _csrf: this.csrf };
     return this.request('POST', path, { form: withToken, headers: options.headers });
+  }
+
+  /** A multipart upload as htmx sends it (hx-encoding="multipart/form-data"): the CSRF token in the header unless `csrf: false`. */
+  upload(path: string, files: Record<string, { name: string; content: Buffer | string }>, options: { csrf?: boolean } = {}): Promise<Answer> {
+    const form = new FormData();
+    for (const [field, file] of Object.entries(files)) form.append(field, new Blob([file.content]), file.name);
+    const headers: Record<string, string> = { 'hx-request': 'true', 'hx-target': 'import-result' };
+    if (options.csrf !== false && this.csrf) headers['x-csrf-token'] = this.csrf;
+    return this.request('POST', path, { multipart: form, headers });
   }
 
   /** Signs in through the form (its own CSRF cookie and field) and lands on the dashboard. */

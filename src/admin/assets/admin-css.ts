@@ -54,6 +54,11 @@ article.proof .proof-head { display: flex; flex-wrap: wrap; gap: .5rem; align-it
 img.proof-image { display: block; max-width: 100%; max-height: 24rem; border: 1px solid var(--line); border-radius: 4px; }
 a.proof-link { font-weight: 600; }
 details summary { cursor: pointer; margin: .5rem 0; color: var(--bad); }
+ol.thread { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: .5rem; }
+ol.thread li { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem; max-width: 40rem; white-space: pre-wrap; }
+ol.thread li.from-staff { background: var(--good-bg); margin-left: auto; }
+input[type=date], input[type=file] { font: inherit; padding: .5rem; border: 1px solid #b8c4bb; border-radius: 4px; width: 100%; background: #fff; }
+ul.import-problems { padding-left: 1.2rem; }
 .htmx-indicator { opacity: 0; transition: opacity .2s; }
 .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; }
 @media (max-width: 40rem) {

@@ -30,6 +30,19 @@ const ACTION_NAMES: Readonly<Record<string, string>> = {
   'wave.closed': 'Kết thúc đợt',
   'proof.reviewed': 'Duyệt minh chứng',
   'trend.registered': 'Đăng ký trào lưu của cơ sở',
+  'registration.verified': 'Xác minh đăng ký',
+  'registration.declined': 'Không xác minh đăng ký',
+  'member.erased': 'Xóa dữ liệu đoàn viên',
+  'identity.erased': 'Xóa dữ liệu tài khoản chat',
+  'members.imported': 'Nhập danh sách đoàn viên',
+  'members.importRefused': 'Nhập danh sách không thành (có dòng lỗi)',
+  'content.created': 'Thêm nội dung',
+  'content.updated': 'Sửa nội dung',
+  'content.approved': 'Duyệt nội dung',
+  'content.rejected': 'Từ chối nội dung',
+  'task.created': 'Tạo nhiệm vụ CTV',
+  'handover.replied': 'Trả lời trong Hộp thư',
+  'handover.closed': 'Kết thúc hội thoại Hộp thư',
 };
 
 const FAILURE_REASONS: Readonly<Record<string, string>> = {

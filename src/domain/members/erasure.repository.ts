@@ -18,11 +18,16 @@ export function erasedPlatformId(): string {
   return `erased:${randomUUID()}`;
 }
 
-export async function identitiesOf(tx: Tx, memberId: string | null, identityId: string): Promise<IdentityToErase[]> {
+export async function identitiesOf(tx: Tx, memberId: string | null, identityId: string | null): Promise<IdentityToErase[]> {
+  if (memberId === null && identityId === null) return [];
   const rows = await tx
     .selectFrom('channel_identities')
     .select(['id', 'channel', 'platform_user_id'])
-    .where((eb) => (memberId ? eb.or([eb('member_id', '=', memberId), eb('id', '=', identityId)]) : eb('id', '=', identityId)))
+    .where((eb) => {
+      const ofMember = memberId ? [eb('member_id', '=', memberId)] : [];
+      const asking = identityId ? [eb('id', '=', identityId)] : [];
+      return eb.or([...ofMember, ...asking]);
+    })
     .forUpdate()
     .execute();
   return rows.map((r) => ({ id: r.id, channel: r.channel, platformUserId: r.platform_user_id }));
@@ -174,13 +179,14 @@ export async function anonymiseMemberConsents(tx: Tx, memberId: string): Promise
 
 export async function insertErasureAudit(
   tx: Tx,
-  entry: { actorKind: 'member' | 'system'; memberId: string | null; identityCount: number; unitId: string | null; details: Record<string, number | string> },
+  entry: { actorKind: 'member' | 'system' | 'staff'; staffUserId?: string; memberId: string | null; identityCount: number; unitId: string | null; details: Record<string, number | string>; ip?: string | null },
 ): Promise<void> {
   await tx
     .insertInto('audit_log')
     .values({
       actor_kind: entry.actorKind,
-      actor_id: entry.actorKind === 'member' ? entry.memberId : null,
+      actor_id: entry.actorKind === 'member' ? entry.memberId : entry.actorKind === 'staff' ? (entry.staffUserId ?? null) : null,
+      ip: entry.ip ?? null,
       action: entry.memberId ? 'member.erased' : 'identity.erased',
       subject_kind: entry.memberId ? 'member' : 'identity',
       subject_id: entry.memberId,

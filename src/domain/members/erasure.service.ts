@@ -35,15 +35,17 @@ import {
 export interface ErasureRequest {
   /** The member to erase; null for someone never registered (only what their identity holds goes). */
   readonly memberId: string | null;
-  /** The identity that asked (a chat turn, or the platform's data-deletion event). */
-  readonly identityId: string;
+  /** The identity that asked (a chat turn, or the platform's data-deletion event); null when the member asked staff (admin web). */
+  readonly identityId: string | null;
   /**
    * True when the conversation goes on (the member is told, in the same turn, that it is done): the
    * asking identity keeps its platform id but starts afresh as a newcomer, its history moved to a
    * new anonymous row. False: it is re-keyed like the member's other identities.
    */
   readonly keepConversation: boolean;
-  readonly trigger: 'chat' | 'platformRequest';
+  readonly trigger: 'chat' | 'platformRequest' | 'staff';
+  /** trigger 'staff': who carried out the request, and from where (the audit log says so). */
+  readonly staff?: { readonly staffUserId: string; readonly ip: string | null };
   readonly now: Date;
 }
 
@@ -88,7 +90,8 @@ export async function eraseMemberData(db: Db | Tx, request: ErasureRequest): Pro
     if (memberId) await scrubMemberRow(tx, memberId, now);
     const summary: ErasureSummary = { identities: identities.length, proofs, imagesDeleted, deliveries, inboundEvents, handoverMessages };
     await insertErasureAudit(tx, {
-      actorKind: request.trigger === 'chat' ? 'member' : 'system',
+      actorKind: request.trigger === 'chat' ? 'member' : request.trigger === 'staff' && request.staff ? 'staff' : 'system',
+      ...(request.staff ? { staffUserId: request.staff.staffUserId, ip: request.staff.ip } : {}),
       memberId,
       identityCount: identities.length,
       unitId: member?.branchId ?? null,

@@ -24,6 +24,8 @@ export interface DirectoryRow {
   readonly isTheoryClub: boolean;
   readonly isBranchSecretary: boolean;
   readonly verifiedAt: Date | null;
+  /** A cadre declined the registration: it waits for staff, not for the branch. */
+  readonly registrationDeclinedAt: Date | null;
   readonly createdAt: Date;
 }
 
@@ -48,7 +50,7 @@ export async function listDirectoryMembers(db: Db | Tx, filter: DirectoryFilter)
   const [{ n }, rows] = await Promise.all([
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     query
-      .select(['id', 'full_name', 'phone', 'role', 'status', 'branch_id', 'is_collaborator', 'is_theory_club', 'is_branch_secretary', 'verified_at', 'created_at'])
+      .select(['id', 'full_name', 'phone', 'role', 'status', 'branch_id', 'is_collaborator', 'is_theory_club', 'is_branch_secretary', 'verified_at', 'registration_declined_at', 'created_at'])
       .orderBy('full_name')
       .orderBy('id')
       .limit(filter.limit)
@@ -59,7 +61,7 @@ export async function listDirectoryMembers(db: Db | Tx, filter: DirectoryFilter)
     total: Number(n),
     rows: rows.map((r) => ({
       id: r.id, fullName: r.full_name, phone: r.phone, role: r.role, status: r.status, branchId: r.branch_id,
-      isCollaborator: r.is_collaborator, isTheoryClub: r.is_theory_club, isBranchSecretary: r.is_branch_secretary, verifiedAt: r.verified_at, createdAt: r.created_at,
+      isCollaborator: r.is_collaborator, isTheoryClub: r.is_theory_club, isBranchSecretary: r.is_branch_secretary, verifiedAt: r.verified_at, registrationDeclinedAt: r.registration_declined_at, createdAt: r.created_at,
     })),
   };
 }

@@ -69,11 +69,20 @@ export interface ImportOptions {
   readonly skipInvalid: boolean;
   /** The verification time of members verified by this import (tests pin it). */
   readonly now?: Date;
+  /**
+   * The branches the importing staff member may change (admin web); absent or null: all of them
+   * (the command line, a district admin). A row of another branch, or a phone already a member of
+   * another branch, is a row problem like any other.
+   */
+  readonly branchScope?: readonly string[] | null;
 }
 
 function specOf(key: MemberColumn): ColumnSpec<MemberColumn> {
   return MEMBER_COLUMNS.find((c) => c.key === key) as ColumnSpec<MemberColumn>;
 }
+
+const OUT_OF_SCOPE_BRANCH = 'cơ sở Đoàn này không thuộc phạm vi tài khoản của bạn';
+const OUT_OF_SCOPE_MEMBER = 'số điện thoại này đã là của một người ở đơn vị ngoài phạm vi tài khoản của bạn';
 
 function columnName(key: MemberColumn): string {
   return MEMBER_COLUMNS.find((c) => c.key === key)?.headers[0] ?? key;
@@ -193,8 +202,10 @@ export async function importMemberRows(db: Db, sheet: RosterSheet, options: Impo
   return withTransaction(db, async (tx) => {
     const matcher = new BranchMatcher(await listUnits(tx));
     const branchCache = new Map<string, UnitRecord | string>();
+    const scope = options.branchScope ? new Set(options.branchScope) : null;
+    const inScope = (found: UnitRecord | string): UnitRecord | string => (typeof found === 'string' || scope === null || scope.has(found.id) ? found : OUT_OF_SCOPE_BRANCH);
     const findBranch = (raw: string) => {
-      if (!branchCache.has(raw)) branchCache.set(raw, branchProblem(raw, matcher));
+      if (!branchCache.has(raw)) branchCache.set(raw, inScope(branchProblem(raw, matcher)));
       return branchCache.get(raw) as UnitRecord | string;
     };
     const problems: RowProblem[] = [];
@@ -209,15 +220,21 @@ export async function importMemberRows(db: Db, sheet: RosterSheet, options: Impo
       else if (phone.ok) rowOfPhone.set(phone.phone, record.rowNumber);
       if (draft && earlier === undefined) drafts.push(draft);
     }
+    const existing = new Map((await findMembersByPhones(tx, drafts.map((d) => d.phone))).map((m) => [m.phone, m]));
+    const movable = drafts.filter((draft) => {
+      const branchId = existing.get(draft.phone)?.branchId;
+      if (scope === null || branchId === undefined || branchId === null || scope.has(branchId)) return true;
+      problems.push({ rowNumber: draft.rowNumber, reason: OUT_OF_SCOPE_MEMBER });
+      return false;
+    });
     const invalid = mergeRowProblems(problems);
     if (invalid.length > 0 && !options.skipInvalid) return { ...base, imported: false, created: 0, updated: 0, unchanged: 0, invalid, skipped: [] };
 
-    const existing = new Map((await findMembersByPhones(tx, drafts.map((d) => d.phone))).map((m) => [m.phone, m]));
     const creates: RosterMemberFields[] = [];
     const updates: (RosterMemberFields & { id: string })[] = [];
     const skipped: RowProblem[] = [];
     let unchanged = 0;
-    for (const draft of drafts) {
+    for (const draft of movable) {
       const member = existing.get(draft.phone);
       const outcome = applyRow(draft, member, now);
       if (outcome.action === 'skip') skipped.push({ rowNumber: draft.rowNumber, reason: outcome.reason });

@@ -48,8 +48,8 @@ export async function verifyPendingRegistration(db: Db | Tx, branchId: string, m
   return result.numUpdatedRows > 0n;
 }
 
-/** Takes a registration off the branch's queue; the member stays pending for staff to place. */
-export async function declinePendingRegistration(db: Db | Tx, branchId: string, memberId: string, cadreId: string, at: Date): Promise<boolean> {
+/** Takes a registration off the branch's queue; the member stays pending for staff to place. `cadreId` null: staff declined (the audit log says who). */
+export async function declinePendingRegistration(db: Db | Tx, branchId: string, memberId: string, cadreId: string | null, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('members')
     .set({ registration_declined_at: at, registration_declined_by_member_id: cadreId, updated_at: at })

@@ -99,7 +99,6 @@ export async function seedAdminDistrict(db: Db, now: Date): Promise<AdminSeed> {
     .values([
       { branch_id: branchA, report_date: '2026-11-01', post_url: 'https://www.facebook.com/anlac/posts/1' },
       { branch_id: branchA, report_date: '2026-11-02', post_url: 'https://www.facebook.com/anlac/posts/2' },
-      { branch_id: branchA, report_date: '2026-11-02', post_url: 'https://www.facebook.com/anlac/posts/3' },
       { branch_id: branchX, report_date: '2026-11-29', post_url: 'https://www.facebook.com/tantao/posts/1' },
       { branch_id: branchB, report_date: '2026-10-15', post_url: 'https://www.facebook.com/btd/posts/1' },
     ])

@@ -237,7 +237,6 @@ describe('Exports: a wave per branch and its participants (XLSX, CSV), good news
         t.db.insertInto('branch_reports').values({ branch_id: branchId, report_date: day, post_url: `https://www.facebook.com/p/posts/${day}-${n}` }).execute();
       await report(w.branches.b1, '2026-11-01', 1);
       await report(w.branches.b1, '2026-11-02', 1);
-      await report(w.branches.b1, '2026-11-02', 2);
       await report(w.branches.b1, '2026-11-20', 1);
       await report(w.branches.b1, '2026-10-31', 1);
       await report(w.branches.b2, '2026-10-05', 1);

@@ -11,6 +11,9 @@ import { StartupError } from './startup-error';
  *   A second signal exits at once.
  * - An uncaught exception or unhandled rejection: logged fatal, graceful shutdown, exit 1.
  */
+/** Signals closer together than this count as one (npm forwards the terminal's Ctrl-C again). */
+const SIGNAL_ECHO_MS = 1_000;
+
 export function launch(forcedRole?: Role): void {
   let config: Config;
   try {
@@ -43,9 +46,14 @@ export function launch(forcedRole?: Role): void {
     void runtime.shutdown(reason).then((outcome) => exit(outcome.pending.length > 0 || outcome.failed.length > 0 ? 1 : exitCode));
   };
 
+  let firstSignalAt = 0;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
+      // Ctrl-C under `npm start` reaches node twice: from the terminal, then forwarded by npm a few
+      // milliseconds later. That echo is the same request, not a second, impatient one.
+      if (signals > 0 && Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
       signals += 1;
+      if (signals === 1) firstSignalAt = Date.now();
       if (signals > 1) {
         logger.warn({ signal }, 'second signal: exiting now');
         exit(1);

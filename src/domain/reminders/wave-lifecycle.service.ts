@@ -1,3 +1,4 @@
+import { closeEndedWaves } from '../waves/waves.repository';
 import type { BroadcastAudience, NewBroadcast } from '../broadcasts/broadcast.types';
 import type { DeliveryPurpose } from '../../db/types';
 import { dueWaveSteps, waveStepKey, CLOSING_GRACE_MS, WAVE_STEPS, type WaveStep } from '../waves/wave-lifecycle';
@@ -27,6 +28,8 @@ export interface LifecycleTick {
   readonly fired: readonly FiredWaveStep[];
   /** Steps that threw (a wave whose text the broadcast refuses, the database away); tried again next tick. */
   readonly failed: readonly FailedWaveStep[];
+  /** Open waves whose end passed, closed by this tick. */
+  readonly closed: readonly string[];
 }
 
 type BroadcastStep = Exclude<WaveStep, 'closingSummary'>;
@@ -83,6 +86,8 @@ export function waveStepBroadcast(wave: ScheduledWave, step: BroadcastStep, time
  * transaction. A step that fails does not hold back the other waves' steps.
  */
 export async function runWaveLifecycle(ctx: ScheduleContext, now: Date): Promise<LifecycleTick> {
+  // A wave past its end is no longer "đang mở" anywhere (chat, dashboard, API); its closing summary still goes out below.
+  const closed = await closeEndedWaves(ctx.db, now);
   const waves = await listLifecycleWaves(ctx.db, now, CLOSING_GRACE_MS);
   const fired: FiredWaveStep[] = [];
   const failed: FailedWaveStep[] = [];
@@ -105,7 +110,7 @@ export async function runWaveLifecycle(ctx: ScheduleContext, now: Date): Promise
       }
     }
   }
-  return { fired, failed };
+  return { fired, failed, closed };
 }
 
 async function fireStep(ctx: ScheduleContext, wave: ScheduledWave, step: WaveStep, now: Date): Promise<FiredWaveStep | undefined> {

@@ -99,3 +99,15 @@ export async function findWave(db: Db | Tx, waveId: string): Promise<WaveDetails
   const row = await db.selectFrom('waves').select([...WAVE_COLUMNS]).where('id', '=', waveId).executeTakeFirst();
   return row ? waveOf(row) : undefined;
 }
+
+/** Open waves whose end has passed are closed (the lifecycle tick does it; staff may close earlier). Returns their ids. */
+export async function closeEndedWaves(db: Db | Tx, now: Date): Promise<string[]> {
+  const rows = await db
+    .updateTable('waves')
+    .set({ status: 'closed', updated_at: now })
+    .where('status', '=', 'open')
+    .where('ends_at', '<=', now)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -102,7 +102,7 @@ describe('the service process', () => {
     });
   });
 
-  it('When an api and a worker process start at once on a database that does not exist yet, then both come up and stop cleanly', async () => {
+  it('When an api and a worker process start at once on a database that does not exist yet, then both come up and stop cleanly (a Ctrl-C echoed by npm included)', async () => {
     const name = uniqueTestDatabaseName();
     try {
       const api = start({ DATABASE_URL: testDatabaseUrl(name), ROLE: 'api' });
@@ -120,9 +120,13 @@ describe('the service process', () => {
       const ready = await fetch(`http://127.0.0.1:${apiStarted!.port as number}/readyz`);
       expect(ready.status).toBe(200);
 
-      api.child.kill('SIGTERM');
+      // Ctrl-C under `npm start`: the terminal's SIGINT, then npm's copy of it a moment later.
+      api.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      api.child.kill('SIGINT');
       worker.child.kill('SIGTERM');
       expect(await Promise.all([api.exited, worker.exited])).toMatchObject([{ code: 0 }, { code: 0 }]);
+      expect(api.lines.filter((l) => l.msg === 'second signal: exiting now')).toEqual([]);
     } finally {
       await Promise.all(started.splice(0).map(killIfRunning));
       await dropDatabase(name);

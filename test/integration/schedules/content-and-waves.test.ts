@@ -147,6 +147,7 @@ describe('schedules: weekly teaching, daily content, the waves’ lifecycle', ()
       expect(await tick('2027-03-30T08:00:00')).toEqual([]);
       expect(await tick('2027-04-09T08:00:00')).toEqual(['lastDayReminder', 'lastDayProofNudge']);
       expect(await tick('2027-04-09T08:00:00')).toEqual([]);
+      expect((await db.selectFrom('waves').select('status').where('id', '=', waveId).executeTakeFirstOrThrow()).status).toBe('open');
       const lastDay = await broadcastsWithKey(db, `wave:${waveId}:last-day`);
       expect(lastDay).toHaveLength(2);
       expect(lastDay[0]!.text).toContain('Ngày mai (10/4/2027) là ngày cuối của đợt “Đợt tháng 3”');
@@ -161,6 +162,8 @@ describe('schedules: weekly teaching, daily content, the waves’ lifecycle', ()
       await aProof(db, { waveId, memberId: m1, link: `https://www.facebook.com/p/${waveId}` });
       await aParticipation(db, waveId, m2);
       expect(await tick('2027-04-11T07:55:00')).toEqual([]);
+      // Past its end the tick closes it ("đang mở" nowhere any more); the summary still goes out.
+      expect((await db.selectFrom('waves').select('status').where('id', '=', waveId).executeTakeFirstOrThrow()).status).toBe('closed');
       expect(await tick('2027-04-11T08:00:00')).toEqual(['closingSummary']);
       expect(await tick('2027-04-11T08:05:00')).toEqual([]);
       const summaries = await deliveriesLike(db, `wave:${waveId}:closing`);

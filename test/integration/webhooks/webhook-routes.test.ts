@@ -95,6 +95,21 @@ describe('webhook routes (Messenger through the real route, intake and PostgreSQ
     expect(await recorded()).toEqual([]);
   });
 
+  it('When a signed message carries NUL and lone surrogates (text and ids), then 200, recorded with them made storable, and its stored conversation is the one queued', async () => {
+    const raw = {
+      object: 'page',
+      entry: [{ id: '1', time: 1, messaging: [{ sender: { id: '75\u00001' }, recipient: { id: '2' }, timestamp: 5, message: { mid: 'm_nul\u0000\ud800', text: 'a\u0000b \udfff c 😀' } }] }],
+    };
+    const body = Buffer.from(JSON.stringify(raw));
+    const res = await post(body, signed(body));
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    const rows = await t.db.selectFrom('inbound_events').select(['event_key', 'conversation_key', 'payload']).execute();
+    expect(rows.map((r) => [r.event_key, r.conversation_key])).toEqual([['m_nul\ufffd', 'messenger:751']]);
+    expect(JSON.stringify(rows[0]!.payload)).toContain('ab \ufffd c 😀');
+    expect(triggered.flat()).toEqual(['messenger:751']);
+  });
+
   it('When a body is over 1 MB, then 413', async () => {
     const body = Buffer.alloc(1024 * 1024 + 10, 0x20);
     const res = await post(body, signed(body));

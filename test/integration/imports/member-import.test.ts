@@ -102,6 +102,12 @@ describe('importing members', () => {
     });
   });
 
+  it('When a cell carries a NUL byte (a badly exported file), then the row is imported without it instead of the database refusing the import', async () => {
+    const report = await importMembersFile(t.db, csv('nul.csv', 'Họ và tên,Số điện thoại,Cơ sở Đoàn,Vai trò\n"Ngô\u0000 Thị Lan",0912000999,an-lac,Đoàn viên\n'), { skipInvalid: false, now: NOW });
+    expect(report).toMatchObject({ imported: true, created: 1, invalid: [] });
+    expect(await membersByPhone(t.db)).toEqual({ '+84912000999': roster({ full_name: 'Ngô Thị Lan', role: 'member', branch: 'an-lac', is_collaborator: false, is_theory_club: false }) });
+  });
+
   const BAD_ROWS = [
     { rowNumber: 3, reason: 'số điện thoại 01234 không phải số di động Việt Nam (cần 10 chữ số, ví dụ 0912345678)' },
     { rowNumber: 4, reason: 'số điện thoại 028 3875 1234 là số cố định, cần số di động' },

@@ -5,6 +5,7 @@
  * What comes from outside is made storable instead: NUL dropped (it never means anything in a
  * chat), a lone surrogate replaced by U+FFFD as String.prototype.toWellFormed does.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this removes
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

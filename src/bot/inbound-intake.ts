@@ -1,5 +1,6 @@
 import { conversationKeyOf, type InboundEvent } from '../channels/channel';
 import type { Db } from '../db/database';
+import { storableJson } from '../db/storable-text';
 import { recordInboundEvents } from './inbound-events.repository';
 
 /** Records events durably and makes sure their conversations get processed; throws when it cannot. */
@@ -36,7 +37,8 @@ interface Waiting {
  * committed and triggered, so a 200 still means durably recorded. Nothing waits on a timer: an
  * idle intake writes a lone webhook at once; batches form only under concurrent load.
  * A failed batch of several webhooks is written again webhook by webhook, so one bad event (or
- * one unlucky moment) fails only its own webhook (503), never its neighbours'.
+ * one unlucky moment) fails only its own webhook (503), never its neighbours'. Strings PostgreSQL
+ * cannot store (NUL, a lone surrogate) are made storable (storable-text.ts), ids included.
  */
 export function createInboundIntake(db: Db, trigger: DrainTrigger, options: InboundIntakeOptions = {}): WebhookIntake {
   const maxBatchEvents = options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
@@ -44,7 +46,9 @@ export function createInboundIntake(db: Db, trigger: DrainTrigger, options: Inbo
   let writing = false;
   let pendingEvents = 0;
 
-  async function write(events: readonly InboundEvent[]): Promise<void> {
+  // Made storable first, so the drain trigger names the very conversation keys that are recorded.
+  async function write(raw: readonly InboundEvent[]): Promise<void> {
+    const events = raw.map(storableJson);
     await recordInboundEvents(db, events);
     await trigger([...new Set(events.map((e: InboundEvent) => conversationKeyOf(e)))]);
   }

@@ -5,6 +5,9 @@ import { z } from 'zod';
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 const withDefault = (fallback: string) => z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.string());
 
+const milliseconds = (fallback: string, least: number) =>
+  withDefault(fallback).refine((v) => /^\d{1,7}$/.test(v) && Number(v) >= least, { message: `expected a whole number of milliseconds, at least ${least}` }).transform(Number);
+
 const urlWithProtocols = (fallback: string, protocols: readonly string[], what: string) =>
   withDefault(fallback).refine(
     (v) => {
@@ -119,6 +122,13 @@ export const environmentSchema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 characters' }).optional()),
     SIMULATOR: optionalText.pipe(z.enum(['on', 'off'], { message: 'expected on or off' }).optional()),
     QUIET_HOURS: quietHours,
+    // The HTTP server's own limits on slow clients (slow-loris): all headers within, the whole request within, idle keep-alive.
+    HTTP_HEADERS_TIMEOUT_MS: milliseconds('10000', 500),
+    HTTP_REQUEST_TIMEOUT_MS: milliseconds('30000', 1000),
+    // Longer than any client keeps an idle connection for reuse (undici 4 s, our platform clients 30 s,
+    // a load balancer's 60 s): with node's 5 s a client on a busy machine reused a socket the server
+    // was closing and got "other side closed" (seen in the worker-crash e2e under load).
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds('65000', 100),
     METRICS_PORT: optionalText.pipe(z.string().regex(/^\d{1,5}$/, { message: 'expected a port number' }).transform(Number).optional()),
     DAILY_CAP: withDefault('3').refine((v) => /^\d{1,3}$/.test(v) && Number(v) >= 1, { message: 'expected a whole number of messages per member per day, at least 1' }).transform(Number),
     MESSENGER_TAG_CONFIRMED_EVENT_UPDATE: onOff('off'),

@@ -69,6 +69,12 @@ export interface Config {
   /** True when the demo simulator is served; by default on exactly when no platform is configured. */
   readonly simulator: boolean;
   readonly quietHours: QuietHours | null;
+  /**
+   * How long the HTTP server waits for a client (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
+   * HTTP_KEEP_ALIVE_TIMEOUT_MS): a client trickling its headers or body is cut off, never holding
+   * a connection for ever.
+   */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
   /** ROLE=worker serves its own GET /metrics on this port when set (it has no HTTP server otherwise). */
   readonly metricsPort: number | undefined;
   /** What the delivery policy may use (DESIGN.md "Delivery policy"); see delivery-policy-settings.ts. */
@@ -152,6 +158,7 @@ function toConfig(env: Environment): Config {
     secretsKey: Buffer.from(env.SECRETS_KEY ?? DEVELOPMENT_SECRETS_KEY_HEX, 'hex'),
     simulator: env.SIMULATOR === undefined ? !zaloConfigured && !messengerConfigured : env.SIMULATOR === 'on',
     quietHours: env.QUIET_HOURS,
+    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     metricsPort: env.METRICS_PORT,
     delivery: {
       dailyCap: env.DAILY_CAP,

@@ -36,7 +36,7 @@ const keepRawBody = (req: { rawBody?: Buffer }, _res: unknown, buffer: Buffer): 
 };
 
 /**
- * Builds the Express app: request id and log context, access log, body parsers, the given
+ * Builds the Express app: nosniff on every answer, request id and log context, access log, body parsers, the given
  * routers, a JSON 404 and the one error handler. It does not listen; the caller owns the server.
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
@@ -46,6 +46,12 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  // Every answer, not only the admin web's (helmet): a browser must never guess a JSON error or a
+  // simulator page into something it runs.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.use(requestContext());
   app.use(requestLogger(deps.logger));
   app.use((_req, res, next) => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/config';
 import { ensureDatabase } from '../db/ensure-database';
@@ -30,6 +30,8 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
 const CANCEL_JOBS_AFTER_MS = 7_000;
 const REDIS_STARTUP_TIMEOUT_MS = 10_000;
 const IDLE_CONNECTION_SWEEP_MS = 100;
+/** How often the server looks for connections past their header or request deadline (node's default is 30 s). */
+const TIMEOUT_CHECK_MS = 1_000;
 
 export interface Runtime {
   readonly role: Role;
@@ -58,8 +60,20 @@ async function prepareDatabase(deps: Deps): Promise<void> {
   }
 }
 
-/** Longer than the keep-alive reuse of every client we know (a load balancer's 60 s included). */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/**
+ * An HTTP server with every slow-client limit set here rather than left to node's defaults
+ * (headers 60 s, request 300 s, checked every 30 s): a client that trickles its headers or body a
+ * byte at a time (slow-loris) is answered 408 and disconnected once its deadline passes, so a
+ * few hundred such clients cost sockets, never the server.
+ */
+export function createHttpServer(limits: Config['http'], handler?: RequestListener): Server {
+  const server = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, handler);
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Node cuts a request at whichever comes first; headers cannot be given longer than the whole request.
+  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  return server;
+}
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -158,13 +172,9 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     // built pointing there. Until the app is ready the server answers 503.
     let selfPort = config.port;
     if (runsApi(role)) {
-      const candidate = createServer((_req, res) => {
+      const candidate = createHttpServer(config.http, (_req, res) => {
         res.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":{"code":"DEPENDENCY_UNAVAILABLE","message":"starting"}}');
       });
-      // Idle keep-alive connections stay open longer than any client keeps one for reuse (undici 4 s,
-      // our platform clients 30 s): with Node's 5 s, a client on a busy machine reused a socket the
-      // server was closing and got "other side closed" (seen in the worker-crash e2e under load).
-      candidate.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       selfPort = await listen(candidate, config.port);
       server = candidate;
       server.on('error', (err) => logger.error({ err }, 'http server error'));
@@ -207,7 +217,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     );
     if (!server && config.metricsPort !== undefined) {
       // A worker has no HTTP server; its own counters (jobs, sends) are served here when asked for.
-      const metricsServer = createServer(createHttpApp({ logger, routers: [{ path: '/', router: createMetricsRouter(logger) }] }));
+      const metricsServer = createHttpServer(config.http, createHttpApp({ logger, routers: [{ path: '/', router: createMetricsRouter(logger) }] }));
       await listen(metricsServer, config.metricsPort);
       server = metricsServer;
       logger.info({ port: config.metricsPort }, 'metrics on their own port');
@@ -216,7 +226,7 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
       const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining, trustProxy: config.trustProxy });
       server.removeAllListeners('request');
       server.on('request', app);
-      logger.info({ port: selfPort }, `listening on port ${selfPort}`);
+      logger.info({ port: selfPort, headersTimeoutMs: server.headersTimeout, requestTimeoutMs: server.requestTimeout, keepAliveTimeoutMs: server.keepAliveTimeout }, `listening on port ${selfPort}`);
       // In the background: the Page's profile is a nicety, never a reason not to start.
       void channels.setUpProfiles().catch((err: unknown) => logger.warn({ err }, 'messenger profile not set'));
     }

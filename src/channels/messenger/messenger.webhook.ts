@@ -1,5 +1,5 @@
 /**
- * The Messenger webhook, inbound half of the channel (pure: no I/O, no clock).
+ * The Messenger webhook, inbound half of the channel (no I/O; the clock only for stale events).
  *
  * GET  handshake: `verifyMessengerSubscription(query, verifyToken)` → `{ok, challenge}`; the route
  *      answers 200 with the challenge as the plain body, 403 otherwise (messenger.md §1.1).
@@ -9,6 +9,10 @@
  * POST parse:     every `entry[]` × every `messaging[]` item → InboundEvent, in body order (the
  *      pipeline orders by `platformTs`, §1.4); our echoes, standby and unused kinds → `ignored`;
  *      not JSON / not the platform's shape → `ok: false` (the route answers 400).
+ * Replays:        Meta's signature covers no time, so a captured body stays valid for ever. Events
+ *      stamped more than MESSENGER_MAX_EVENT_AGE_MS ago are `ignored` as `stale` (200, not recorded):
+ *      a replay either finds its key still recorded (finished events are kept 30 days) or is too old
+ *      to be taken. Meta's own redeliveries come within hours.
  * Dedupe keys:    `message.mid`, `postback.mid` or `postback:<psid>:<ts>:<hash>`, `delivery:<psid>:<watermark>`,
  *      `read:<psid>:<watermark>` (§1.4); Meta redelivers on timeouts and non-2xx, so keys must be unique.
  */
@@ -18,16 +22,26 @@ import type { ChannelWebhook, ParsedWebhook, SignatureCheck } from '../channel';
 import { parseMessengerWebhook } from './messenger.event';
 import { checkMessengerSignature, MESSENGER_SIGNATURE_HEADER } from './messenger.signature';
 
+/** Older events are refused as replays; well inside the 30 days finished events are kept (housekeeping). */
+export const MESSENGER_MAX_EVENT_AGE_MS = 7 * 24 * 3_600_000;
+
 export interface MessengerWebhookOptions {
   readonly appSecret: string | undefined;
+  /** Epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+  readonly maxEventAgeMs?: number;
 }
 
 export class MessengerWebhook implements ChannelWebhook {
   readonly channel = 'messenger' as const;
   readonly #appSecret: string | undefined;
+  readonly #now: () => number;
+  readonly #maxEventAgeMs: number;
 
   constructor(options: MessengerWebhookOptions) {
     this.#appSecret = options.appSecret;
+    this.#now = options.now ?? Date.now;
+    this.#maxEventAgeMs = options.maxEventAgeMs ?? MESSENGER_MAX_EVENT_AGE_MS;
   }
 
   verify(rawBody: Buffer, headers: IncomingHttpHeaders): SignatureCheck {
@@ -37,7 +51,12 @@ export class MessengerWebhook implements ChannelWebhook {
   }
 
   parse(rawBody: Buffer): ParsedWebhook {
-    return parseMessengerWebhook(rawBody);
+    const parsed = parseMessengerWebhook(rawBody);
+    if (!parsed.ok) return parsed;
+    const oldest = this.#now() - this.#maxEventAgeMs;
+    const stale = parsed.events.filter((e) => e.platformTs < oldest);
+    if (stale.length === 0) return parsed;
+    return { ok: true, events: parsed.events.filter((e) => e.platformTs >= oldest), ignored: [...parsed.ignored, ...stale.map(() => 'stale')] };
   }
 }
 

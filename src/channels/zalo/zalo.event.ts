@@ -220,7 +220,7 @@ function toAttachment(a: z.infer<typeof attachment>, eventName: string): Inbound
   // A location has no URL: it travels as an RFC 5870 geo: URI.
   const url = zaloType === 'location' && coordinates?.latitude && coordinates.longitude ? `geo:${coordinates.latitude},${coordinates.longitude}` : p?.url;
   return compact({
-    type: ATTACHMENT_TYPES[zaloType] ?? 'other',
+    type: (Object.hasOwn(ATTACHMENT_TYPES, zaloType) ? ATTACHMENT_TYPES[zaloType] : undefined) ?? 'other',
     url,
     title: p?.title ?? (zaloType === 'file' ? p?.name : undefined),
     description: p?.description,

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { storableText } from '../../db/storable-text';
 import { AppError } from '../../errors/app-error';
 
 /** One row of a roster as the user sees it: its spreadsheet row number and its trimmed cells. */
@@ -20,8 +21,9 @@ function extensionOf(fileName: string): string {
   return dot < 0 ? '' : fileName.slice(dot).toLowerCase();
 }
 
+// A NUL (a stray byte of a badly exported file) would make PostgreSQL refuse the whole import.
 function cleanCell(value: string): string {
-  return value.normalize('NFC').trim();
+  return storableText(value).normalize('NFC').trim();
 }
 
 function toRows(records: readonly { rowNumber: number; cells: readonly string[] }[]): RosterRow[] {

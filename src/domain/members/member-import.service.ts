@@ -4,6 +4,7 @@ import { AppError } from '../../errors/app-error';
 import { mergeRowProblems, type ImportReport, type RowProblem } from '../imports/import-report';
 import { describeColumn, missingColumnsError, parseYesNo, readRosterTable, type ColumnSpec, type RosterRecord } from '../imports/roster-columns';
 import { readRosterFile, type RosterSheet } from '../imports/roster-file.reader';
+import { lookUp } from '../shared/lookup';
 import { matchKey } from '../shared/text';
 import { BranchMatcher } from '../units/branch-matcher';
 import { listUnits, type UnitRecord } from '../units/units.repository';
@@ -38,7 +39,7 @@ const CADRE_POSITIONS = ['bi thu', 'pho bi thu', 'uy vien', 'uv bch', 'ubch', 'b
 
 export function parseRole(text: string): MemberRole | null {
   const key = matchKey(text);
-  return ROLES[key] ?? (CADRE_POSITIONS.some((p) => key === p || key.startsWith(`${p} `)) ? 'cadre' : null);
+  return lookUp(ROLES, key) ?? (CADRE_POSITIONS.some((p) => key === p || key.startsWith(`${p} `)) ? 'cadre' : null);
 }
 
 /**

@@ -4,6 +4,7 @@ import { AppError } from '../../errors/app-error';
 import { mergeRowProblems, type ImportReport, type RowProblem } from '../imports/import-report';
 import { readRosterTable, type ColumnSpec, type RosterRecord } from '../imports/roster-columns';
 import { readRosterFile, type RosterSheet } from '../imports/roster-file.reader';
+import { lookUp } from '../shared/lookup';
 import { matchKey } from '../shared/text';
 import { insertUnit, listUnits, unitsWithDependants, updateUnit, type UnitFields, type UnitRecord } from './units.repository';
 
@@ -55,11 +56,11 @@ function parseRow(record: RosterRecord<UnitColumn>, problems: RowProblem[]): Uni
   const name = values.name.replace(/\s+/g, ' ');
   if (name === '') reasons.push('thiếu tên đơn vị');
   else if (name.length > 200) reasons.push('tên đơn vị dài quá 200 ký tự');
-  const level = LEVELS[matchKey(values.level)];
+  const level = lookUp(LEVELS, matchKey(values.level));
   if (level === undefined) reasons.push(values.level === '' ? 'thiếu cấp đơn vị (quận, khu vực hoặc cơ sở)' : `cấp “${values.level}” không rõ (dùng: quận, khu vực, cơ sở)`);
   let kind: BranchKind | null = null;
   if (level === 'branch') {
-    kind = KINDS[matchKey(values.kind)] ?? null;
+    kind = lookUp(KINDS, matchKey(values.kind)) ?? null;
     if (kind === null) {
       reasons.push(values.kind === '' ? 'cơ sở Đoàn cần loại hình (phường/xã, trường, doanh nghiệp, cơ quan, khác)' : `loại hình “${values.kind}” không rõ (dùng: phường/xã, trường, doanh nghiệp, cơ quan, khác)`);
     }

@@ -145,6 +145,21 @@ describe('importing members', () => {
     });
   });
 
+  it('When a cell carries a NUL byte (a badly exported file), then the row is imported without it instead of the database refusing the import', async () => {
+    const report = await importMembersFile(t.db, csv('nul.csv', 'Họ và tên,Số điện thoại,Cơ sở Đoàn,Vai trò\n"Ngô\u0000 Thị Lan",0912000999,an-lac,Đoàn viên\n'), { skipInvalid: false, now: NOW });
+    expect(report).toMatchObject({ imported: true, created: 1, invalid: [] });
+    expect(await membersByPhone(t.db)).toEqual({ '+84912000999': roster({ full_name: 'Ngô Thị Lan', role: 'member', branch: 'an-lac', is_collaborator: false, is_theory_club: false }) });
+  });
+
+  it('When a role cell holds a word every object inherits ("constructor", "__proto__"), then the row is refused as an unknown role, not sent to the database', async () => {
+    const report = await importMembersFile(t.db, csv('proto.csv', 'Họ và tên,Số điện thoại,Cơ sở Đoàn,Vai trò\nNgô Lan,0912000998,an-lac,constructor\nLê Huy,0912000997,an-lac,__proto__\n'), { skipInvalid: true, now: NOW });
+    expect(report.invalid).toEqual([
+      { rowNumber: 2, reason: 'vai trò “constructor” không rõ (dùng: cán bộ Đoàn, đoàn viên, thanh niên)' },
+      { rowNumber: 3, reason: 'vai trò “__proto__” không rõ (dùng: cán bộ Đoàn, đoàn viên, thanh niên)' },
+    ]);
+    expect(await membersByPhone(t.db)).toEqual({});
+  });
+
   const BAD_ROWS = [
     { rowNumber: 3, reason: 'số điện thoại 01234 không phải số di động Việt Nam (cần 10 chữ số, ví dụ 0912345678)' },
     { rowNumber: 4, reason: 'số điện thoại 028 3875 1234 là số cố định, cần số di động' },

@@ -107,6 +107,18 @@ describe('importing units', () => {
     expect(units['tan-tao']).toBe('branch ward kv1 Đoàn phường Tân Tạo');
   });
 
+  it('When a level or kind cell holds a word every object inherits ("constructor", "toString"), then the row is refused like any unknown word', async () => {
+    const report = await importUnitsFile(
+      t.db,
+      csv('proto.csv', 'code,name,level,kind,parent\nbt,Quận Đoàn Bình Tân,district,,\na,Đoàn phường An Lạc,constructor,,bt\nb,Đoàn phường Tân Tạo,branch,toString,bt\n'),
+      { skipInvalid: false },
+    );
+    expect(report.invalid).toEqual([
+      { rowNumber: 3, reason: 'cấp “constructor” không rõ (dùng: quận, khu vực, cơ sở)' },
+      { rowNumber: 4, reason: 'loại hình “toString” không rõ (dùng: phường/xã, trường, doanh nghiệp, cơ quan, khác)' },
+    ]);
+  });
+
   it('When a name repeats under the same parent, then the later row is refused naming the earlier one', async () => {
     const report = await importUnitsFile(
       t.db,

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/test-databa
 
 const APP_SECRET = 'test-app-secret';
 const VERIFY_TOKEN = 'test-verify-token';
+const FIXTURES_STAMPED_AT = 1_718_000_600_000;
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/messenger', name));
 
 describe('webhook routes (Messenger through the real route, intake and PostgreSQL)', () => {
@@ -30,7 +31,8 @@ describe('webhook routes (Messenger through the real route, intake and PostgreSQ
       triggered.push([...keys]);
     });
     const router = createWebhookRouter({
-      webhooks: { messenger: new MessengerWebhook({ appSecret: APP_SECRET }) },
+      // The fixtures were stamped in June 2024; older events are refused as replays.
+      webhooks: { messenger: new MessengerWebhook({ appSecret: APP_SECRET, now: () => FIXTURES_STAMPED_AT }) },
       intake,
       logger: logs.logger,
       verifyMessengerSubscription: (query) => verifyMessengerSubscription(query as Record<string, unknown>, VERIFY_TOKEN),
@@ -95,6 +97,21 @@ describe('webhook routes (Messenger through the real route, intake and PostgreSQ
     expect(await recorded()).toEqual([]);
   });
 
+  it('When a signed message carries NUL and lone surrogates (text and ids), then 200, recorded with them made storable, and its stored conversation is the one queued', async () => {
+    const raw = {
+      object: 'page',
+      entry: [{ id: '1', time: 1, messaging: [{ sender: { id: '75\u00001' }, recipient: { id: '2' }, timestamp: FIXTURES_STAMPED_AT, message: { mid: 'm_nul\u0000\ud800', text: 'a\u0000b \udfff c 😀' } }] }],
+    };
+    const body = Buffer.from(JSON.stringify(raw));
+    const res = await post(body, signed(body));
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    const rows = await t.db.selectFrom('inbound_events').select(['event_key', 'conversation_key', 'payload']).execute();
+    expect(rows.map((r) => [r.event_key, r.conversation_key])).toEqual([['m_nul\ufffd', 'messenger:751']]);
+    expect(JSON.stringify(rows[0]!.payload)).toContain('ab \ufffd c 😀');
+    expect(triggered.flat()).toEqual(['messenger:751']);
+  });
+
   it('When a body is over 1 MB, then 413', async () => {
     const body = Buffer.alloc(1024 * 1024 + 10, 0x20);
     const res = await post(body, signed(body));
@@ -122,6 +139,26 @@ describe('webhook routes (Messenger through the real route, intake and PostgreSQ
     await again.body.dump();
     expect(await recorded()).toHaveLength(1);
     expect(triggered.flat()).toHaveLength(1);
+  });
+
+  it('When a signed body is replayed after the replay window (8 days later), then 200 and nothing is recorded or queued', async () => {
+    const body = fixture('text-escaped.json');
+    const late = createWebhookRouter({
+      webhooks: { messenger: new MessengerWebhook({ appSecret: APP_SECRET, now: () => FIXTURES_STAMPED_AT + 8 * 24 * 3_600_000 }) },
+      intake: createInboundIntake(t.db, async (keys) => void triggered.push([...keys])),
+      logger: logs.logger,
+    });
+    const lateServer = createServer(createHttpApp({ logger: logs.logger, routers: [{ path: '/webhooks', router: late, ownsBody: true }] }));
+    await new Promise<void>((resolve) => lateServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await request(`http://127.0.0.1:${(lateServer.address() as AddressInfo).port}/webhooks/messenger`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signed(body) } });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+    } finally {
+      await new Promise((resolve) => lateServer.close(resolve));
+    }
+    expect(await recorded()).toEqual([]);
+    expect(triggered).toEqual([]);
   });
 
   it('When only ignored kinds arrive (optin, referral), then 200 and nothing is recorded', async () => {

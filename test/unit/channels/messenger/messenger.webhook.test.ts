@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { MessengerWebhook, verifyMessengerSubscription } from '../../../../src/channels/messenger/messenger.webhook';
+import { MESSENGER_MAX_EVENT_AGE_MS, MessengerWebhook, verifyMessengerSubscription } from '../../../../src/channels/messenger/messenger.webhook';
 import { signMessengerBody } from '../../../../src/channels/messenger/messenger.signature';
 import { fixtureBytes } from './fixtures';
 
@@ -7,7 +7,9 @@ const SECRET = 'app-secret-for-tests';
 const VERIFY_TOKEN = 'vung-xanh-verify-2024';
 
 describe('MessengerWebhook', () => {
-  const webhook = new MessengerWebhook({ appSecret: SECRET });
+  // The fixtures were stamped in June 2024; older events are refused as replays.
+  const stampedAt = 1_718_000_600_000;
+  const webhook = new MessengerWebhook({ appSecret: SECRET, now: () => stampedAt });
   const body = fixtureBytes('batched.json');
 
   it('When X-Hub-Signature-256 is right, then the webhook verifies', () => {
@@ -33,6 +35,13 @@ describe('MessengerWebhook', () => {
   it('When no app secret is configured, then verification reports notConfigured', () => {
     const unconfigured = new MessengerWebhook({ appSecret: undefined });
     expect(unconfigured.verify(body, { 'x-hub-signature-256': signMessengerBody(body, SECRET) })).toEqual({ ok: false, reason: 'notConfigured' });
+  });
+
+  it('When events are stamped more than 7 days before now (a replayed capture), then they are ignored as stale and the fresh ones kept', () => {
+    const late = new MessengerWebhook({ appSecret: SECRET, now: () => 1_718_000_000_250 + MESSENGER_MAX_EVENT_AGE_MS });
+    const parsed = late.parse(body);
+    expect(parsed.ok && parsed.events.map((e) => e.platformTs)).toEqual([1_718_000_000_300, 1_718_000_000_400]);
+    expect(parsed.ok && parsed.ignored).toEqual(['stale', 'stale']);
   });
 
   it('When a verified body is parsed, then every event comes out', () => {

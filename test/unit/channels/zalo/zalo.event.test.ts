@@ -26,6 +26,12 @@ describe('Zalo webhook events', () => {
     });
   });
 
+  it('When an attachment type is a word every object inherits ("constructor"), then the attachment is "other", not a function', () => {
+    const body = zaloFixture('user-send-image').toString('utf8').replace('"type":"image"', '"type":"constructor"');
+    const parsed = parseZaloWebhook(Buffer.from(body));
+    expect(parsed.ok && parsed.events[0]?.kind === 'message' && parsed.events[0].attachments.map((a) => a.type)).toEqual(['other']);
+  });
+
   it('When ids arrive as bare 19-digit numbers, then every digit survives as a string', () => {
     const event = only('user-send-text-numeric-ids');
     expect(event.userId).toBe('2468458835291979221');

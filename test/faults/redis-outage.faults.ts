@@ -31,7 +31,7 @@ describe('fault: Redis stopped and started under webhook load', () => {
     const backAt = Date.now();
     await sleep(STEADY_MS);
     await load.stop();
-    const quietAt = await waitForQuiet(world.db, 240_000);
+    const quiet = await waitForQuiet(world.db, 240_000);
 
     const duringOutage = answersBetween(load.answers, stoppedAt + 500, backAt);
     const firstOkAfter = load.answers.filter((a) => a.at >= backAt && a.status === 200).map((a) => a.at).sort((a, b) => a - b)[0];
@@ -43,8 +43,9 @@ describe('fault: Redis stopped and started under webhook load', () => {
       processed: f.processed,
       lost: f.lost,
       doubled: f.doubledReplies,
-      recoveryMs: quietAt - backAt,
+      recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
+        'still open at the end': quiet.open,
         'answers while down': duringOutage,
         redeliveries: load.redeliveries(),
         'first 200 after Redis was back': firstOkAfter === undefined ? 'none' : `${((firstOkAfter - backAt) / 1000).toFixed(1)} s`,
@@ -54,6 +55,7 @@ describe('fault: Redis stopped and started under webhook load', () => {
       },
     });
 
+    expect(quiet.open).toEqual({});
     expect(Object.keys(duringOutage).filter((s) => s !== '503')).toEqual([]);
     expect(duringOutage['503'] ?? 0).toBeGreaterThan(0);
     expect(f.acknowledged).toBe(f.sent);

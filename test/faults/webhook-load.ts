@@ -2,7 +2,7 @@ import { Agent, request } from 'undici';
 import { sql } from 'kysely';
 import { createWebhookFactory, type SignedWebhook } from '../../scripts/bench/webhooks';
 import type { Db } from '../../src/db/database';
-import { sleep, until } from '../helpers/e2e';
+import { sleep } from '../helpers/e2e';
 import type { FaultPlatform } from './fault-platform';
 
 /**
@@ -40,7 +40,7 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
   async function deliver(hook: SignedWebhook): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) redelivered++;
-      let status = 0;
+      let status: number;
       try {
         const res = await request(`${baseUrl}${hook.path}`, { method: 'POST', body: hook.body, headers: hook.headers, dispatcher: agent, headersTimeout: 30_000, bodyTimeout: 30_000 });
         status = res.statusCode;
@@ -87,24 +87,29 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
   };
 }
 
-/** Waits until no inbound event is left to process and no reply is left to send; returns when it was so. */
-export async function waitForQuiet(db: Db, timeoutMs: number): Promise<number> {
-  await until(
-    'every inbound event processed and every reply sent',
-    async () => {
-      try {
-        const open = await sql<{ n: number }>`
-          select (select count(*) from inbound_events where status in ('received', 'processing', 'failed'))::int
-               + (select count(*) from deliveries where status in ('queued', 'sending'))::int as n`.execute(db);
-        return open.rows[0]!.n === 0;
-      } catch {
-        return false;
-      }
-    },
-    timeoutMs,
-    250,
-  );
-  return Date.now();
+/**
+ * Waits until no inbound event is left to process and no send is left queued or in flight; returns
+ * when that was, or (timed out) null and what was still open, so the scenario still prints figures.
+ */
+export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: number | null; open: Record<string, number> }> {
+  const openNow = async (): Promise<Record<string, number>> => {
+    try {
+      const rows = await sql<{ what: string; n: number }>`
+        select 'inbound ' || status as what, count(*)::int as n from inbound_events where status in ('received', 'processing', 'failed') group by status
+        union all
+        select 'delivery ' || status, count(*)::int from deliveries where status in ('queued', 'sending') group by status`.execute(db);
+      return Object.fromEntries(rows.rows.map((r) => [r.what, r.n]));
+    } catch {
+      return { 'database unreachable': 1 };
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await openNow();
+    if (Object.keys(open).length === 0) return { at: Date.now(), open };
+    if (Date.now() > deadline) return { at: null, open };
+    await sleep(250);
+  }
 }
 
 /** The turn figures: acknowledged events processed, lost, and replies doubled at the platform. */

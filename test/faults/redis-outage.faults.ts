@@ -56,12 +56,13 @@ describe('fault: Redis stopped and started under webhook load', () => {
     });
 
     expect(quiet.open).toEqual({});
-    expect(Object.keys(duringOutage).filter((s) => s !== '503')).toEqual([]);
+    // A webhook committed just as the dependency went may still be answered 200; nothing else but 503.
+    expect(Object.keys(duringOutage).filter((s) => s !== '503' && s !== '200')).toEqual([]);
     expect(duringOutage['503'] ?? 0).toBeGreaterThan(0);
     expect(f.acknowledged).toBe(f.sent);
     expect(f.lost).toBe(0);
     expect(f.doubledReplies).toBe(0);
-    expect(f.repliesRecordedButNotAtPlatform).toBe(f.replyUnknownOutcome);
+    expect(f.repliesRecordedButNotAtPlatform).toBe(0);
     expect(app.child.exitCode).toBeNull();
   }, 420_000);
 });

@@ -119,19 +119,23 @@ export async function turnFigures(db: Db, platform: FaultPlatform, load: Webhook
   const processed = rows.filter((r) => r.status === 'processed').length;
   const byStatus: Record<string, number> = {};
   for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  const sentPerRecipient = await sql<{ key: string; n: number }>`
-    select i.channel || ':' || i.platform_user_id as key, count(*)::int as n
+  const sentPerRecipient = await sql<{ key: string; n: number; unknown: number }>`
+    select i.channel || ':' || i.platform_user_id as key,
+           count(*) filter (where d.status in ('sent', 'delivered', 'read'))::int as n,
+           count(*) filter (where d.status = 'failed' and d.error_code = 'unknown_outcome')::int as unknown
     from deliveries d join channel_identities i on i.id = d.identity_id
-    where d.status in ('sent', 'delivered', 'read') and d.broadcast_id is null
+    where d.broadcast_id is null
     group by 1`.execute(db);
   const recorded = new Map(sentPerRecipient.rows.map((r) => [r.key, r.n]));
+  // A send of unknown outcome may have arrived once: only beyond that is a message doubled.
+  const unknownOf = new Map(sentPerRecipient.rows.map((r) => [r.key, r.unknown]));
   let doubled = 0;
   let unrecorded = 0;
   const users = new Set([...load.made.values()].map((h) => `${h.channel}:${h.userId}`));
   for (const key of users) {
     const atPlatform = platform.delivered.get(key) ?? 0;
     const inDb = recorded.get(key) ?? 0;
-    if (atPlatform > inDb) doubled += atPlatform - inDb;
+    if (atPlatform > inDb + (unknownOf.get(key) ?? 0)) doubled += atPlatform - inDb - (unknownOf.get(key) ?? 0);
     if (atPlatform < inDb) unrecorded += inDb - atPlatform;
   }
   const unknown = await sql<{ n: number }>`select count(*)::int as n from deliveries where status = 'failed' and error_code = 'unknown_outcome' and broadcast_id is null`.execute(db);

@@ -49,7 +49,6 @@
  *               The unit's rows share the job's attempts.
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
-import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
@@ -144,13 +143,6 @@ export function parseSendMode(stored: string | null, channel: PlatformChannel): 
 }
 
 const RECORD_RETRY_DELAYS_MS = [0, 250, 1_000];
-/**
- * After a send, while the database is away (restarting, failing over), the outcome is tried again
- * this long: giving up turns a message that reached the member into unknown_outcome (measured by
- * the fault suite: a PostgreSQL restart of 8 s left 15 of 2,000 broadcast sends so).
- */
-const RECORD_OUTAGE_PATIENCE_MS = 60_000;
-const RECORD_OUTAGE_RETRY_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDeps): OutboundProcessor {
@@ -177,32 +169,12 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
         return;
       } catch (err) {
         if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
-          if (isDatabaseUnavailable(err) && (await recordAfterOutage(deliveryId, outcome))) {
-            if (outcome.kind !== 'requeued') await wakeNext(claimed);
-            return;
-          }
           const messageIds = outcome.kind === 'sent' ? outcome.messageIds : undefined;
           logger.error({ err, deliveryId, outcome: outcome.kind, messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
           throw err;
         }
       }
     }
-  }
-
-  /** Waits out a database outage to record an outcome; false when the database stayed away too long. */
-  async function recordAfterOutage(deliveryId: number, outcome: DeliveryOutcome): Promise<boolean> {
-    logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the database is away; waiting to record the outcome');
-    const deadline = Date.now() + RECORD_OUTAGE_PATIENCE_MS;
-    while (Date.now() < deadline) {
-      await sleep(RECORD_OUTAGE_RETRY_MS);
-      try {
-        if (!(await recordOutcome(db, deliveryId, outcome))) logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
-        return true;
-      } catch (err) {
-        if (!isDatabaseUnavailable(err)) return false;
-      }
-    }
-    return false;
   }
 
   /** Promotes the job of the member's next queued message, if it is waiting its turn (best effort: it rechecks on its own). */

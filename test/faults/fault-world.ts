@@ -103,6 +103,14 @@ export async function createFaultWorld(options: { appendOnlyRedis: boolean; send
     async startApp(role = 'all', env = {}) {
       const app = await startApp({ databaseUrl, queuePrefix: prefix, role, env: { ...appEnv(), ...env }, startTimeoutMs: 90_000 });
       apps.push(app);
+      // A process that dies by itself is a finding: say why at once (its log directory goes with it).
+      void app.exited.then((exit) => {
+        if (exit.signal === 'SIGKILL' || exit.signal === 'SIGTERM' || exit.code === 0) return;
+        const last = [...app.lines.filter((l) => l.level === 'fatal' || l.level === 'error').slice(0, 4), ...app.problems().slice(-2)].map((l) => JSON.stringify(l).slice(0, 2000));
+        const text = `\n[faults] the app exited by itself (code ${exit.code}, signal ${exit.signal}):\n${last.join('\n')}\n${app.stderr().slice(-3000)}\n`;
+        process.stdout.write(text);
+        if (process.env.FAULTS_FIGURES_FILE) appendFileSync(process.env.FAULTS_FIGURES_FILE, `${JSON.stringify({ appExited: exit, last, stderr: app.stderr().slice(-3000) })}\n`);
+      });
       return app;
     },
     async seedAudience(recipients) {

@@ -56,5 +56,6 @@ button.danger { background: var(--bad); }
   h1 { font-size: 1.2rem; }
   header.top .who span.role { display: none; }
   th, td { padding: .35rem .3rem; }
+  th.code, td.code { display: none; }
 }
 `;

@@ -66,5 +66,6 @@ ul.import-problems { padding-left: 1.2rem; }
   h1 { font-size: 1.2rem; }
   header.top .who span.role { display: none; }
   th, td { padding: .35rem .3rem; }
+  th.code, td.code { display: none; }
 }
 `;

@@ -55,18 +55,19 @@ function branchTable(d: Dashboard, query: DashboardQuery, base: string): Html {
   if (!d.plan || !d.selected) return html`<p class="muted">Chưa có đợt cấp Quận nào đã mở trong kế hoạch này.</p>`;
   const sort = query.sort ?? 'memberRate';
   const dir = query.dir ?? 'asc';
-  const header = (key: SortKey, label: string, num = false) => {
+  const header = (key: SortKey, label: string, num = false, extraClass = '') => {
     const nextDir = sort === key && dir === 'asc' ? 'desc' : 'asc';
     const arrow = sort === key ? (dir === 'asc' ? ' ▲' : ' ▼') : '';
-    return html`<th${num ? html` class="num"` : ''} aria-sort="${sort === key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}"><a href="${href(base, { wave: d.selected!.wave.id, sort: key, dir: nextDir })}">${label}${arrow}</a></th>`;
+    const classes = [num ? 'num' : '', extraClass].filter(Boolean).join(' ');
+    return html`<th${classes ? html` class="${classes}"` : ''} aria-sort="${sort === key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}"><a href="${href(base, { wave: d.selected!.wave.id, sort: key, dir: nextDir })}">${label}${arrow}</a></th>`;
   };
   const row = (b: BranchRow) => html`<tr class="${b.meetsCadreTarget && b.meetsMemberTarget ? '' : 'under'}" data-branch="${b.branchId}">
-  <td>${b.code}</td><td>${b.name}</td>
+  <td class="code">${b.code}</td><td>${b.name}</td>
   <td class="num">${formatCount(b.cadresTookPart)}/${formatCount(b.cadres)}</td><td class="num">${formatPct(b.cadreRatePct)}${targetBadge(b.meetsCadreTarget, b.cadreRatePct)}</td>
   <td class="num">${formatCount(b.membersTookPart)}/${formatCount(b.members)}</td><td class="num">${formatPct(b.memberRatePct)}${targetBadge(b.meetsMemberTarget, b.memberRatePct)}</td>
 </tr>`;
   return html`<div class="table-wrap"><table id="branch-table">
-<thead><tr>${header('code', 'Mã')}${header('name', 'Cơ sở Đoàn')}<th class="num">Cán bộ tham gia</th>${header('cadreRate', `Tỷ lệ cán bộ (chỉ tiêu ${d.plan.cadreTargetPct}%)`, true)}<th class="num">Đoàn viên tham gia</th>${header('memberRate', `Tỷ lệ đoàn viên (chỉ tiêu ${d.plan.memberTargetPct}%)`, true)}</tr></thead>
+<thead><tr>${header('code', 'Mã', false, 'code')}${header('name', 'Cơ sở Đoàn')}<th class="num">Cán bộ tham gia</th>${header('cadreRate', `Tỷ lệ cán bộ (chỉ tiêu ${d.plan.cadreTargetPct}%)`, true)}<th class="num">Đoàn viên tham gia</th>${header('memberRate', `Tỷ lệ đoàn viên (chỉ tiêu ${d.plan.memberTargetPct}%)`, true)}</tr></thead>
 <tbody>${d.branches.map(row)}</tbody>
 </table></div>`;
 }

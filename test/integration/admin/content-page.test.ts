@@ -2,6 +2,7 @@ import { submitGoodNews } from '../../../src/domain/content/good-news.service';
 import { nextTeaching } from '../../../src/domain/content/recurring-content.repository';
 import { aMember } from '../../helpers/builders';
 import { useAdminWorld } from '../../helpers/admin-world';
+import { CONTENT_PAGE_SIZE } from '../../../src/admin/pages/content.page';
 
 /**
  * Nội dung in the admin web: the Lời Bác dạy library (no approval without a source), members'
@@ -86,5 +87,28 @@ describe('admin web: Nội dung', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('Đường dẫn');
     expect(await w.db.selectFrom('content_items').select('id').where('kind', '=', 'legalInfo').execute()).toEqual([]);
+  });
+
+  it('When a library holds more than a page, then every item is on exactly one page, waiting ones first, and the pager says where the reader is', async () => {
+    const n = CONTENT_PAGE_SIZE + 7;
+    const made = await w.db
+      .insertInto('content_items')
+      .values(Array.from({ length: n }, (_, i) => ({ kind: 'greenLiving' as const, body: `Mẹo sống xanh số ${i + 1}`, approval: i % 10 === 0 ? ('pending' as const) : ('approved' as const), created_at: new Date(Date.UTC(2026, 10, 1, 0, i)) })))
+      .returning('id')
+      .execute();
+    const idsOn = (body: string) => [...body.matchAll(/data-content="([^"]+)"/g)].map((m) => m[1]!);
+    const first = await w.c.staffOne.get('/admin/content?kind=greenLiving');
+    const second = await w.c.staffOne.get('/admin/content?kind=greenLiving&page=2');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.body).toContain(`Trang 1/2 · ${n} dòng`);
+    expect(second.body).toContain('Trang 2/2');
+    const onFirst = idsOn(first.body);
+    const onSecond = idsOn(second.body);
+    expect([onFirst.length, onSecond.length]).toEqual([CONTENT_PAGE_SIZE, 7]);
+    expect(new Set([...onFirst, ...onSecond])).toEqual(new Set(made.map((r) => r.id)));
+    // The six waiting items lead the first page.
+    expect(onFirst.slice(0, 6).every((id) => made.findIndex((r) => r.id === id) % 10 === 0)).toBe(true);
+    expect(idsOn((await w.c.staffOne.get('/admin/content?kind=greenLiving&page=abc')).body)).toEqual(onFirst);
+    expect(idsOn((await w.c.staffOne.get('/admin/content?kind=greenLiving&approval=pending')).body)).toHaveLength(6);
   });
 });

@@ -1,4 +1,5 @@
-import { aMember } from '../../helpers/builders';
+import { REGISTRATION_DECLINED_NOTICE, REGISTRATION_VERIFIED_NOTICE } from '../../../src/dialogs/catalog/cadre.vi';
+import { aMember, anIdentityFor } from '../../helpers/builders';
 import { useAdminWorld } from '../../helpers/admin-world';
 
 /**
@@ -56,6 +57,27 @@ describe('admin web: Đoàn viên', () => {
     const again = await w.c.admin.post(`/admin/members/${pending}/decline`, {}, { headers: { 'hx-request': 'true', 'hx-target': `member-${pending}` } });
     expect(again.body).toContain('đã được người khác xử lý');
     expect((await statusOf(pending)).registration_declined_at).toBeNull();
+  });
+
+  it('When staff verify one registration and decline another of members who wrote from Zalo, then each member is told once, as the chat tells them, under their registration\'s topic', async () => {
+    const toVerify = await aMember(w.db, { branchId: w.s.branchA, fullName: 'Lý Thanh Tâm', status: 'pending' });
+    const toDecline = await aMember(w.db, { branchId: w.s.branchA, fullName: 'Lý Thanh Tùng', status: 'pending' });
+    for (const m of [toVerify, toDecline]) await anIdentityFor(w.db, { channel: 'zalo', platformUserId: `zalo-${m}` }, m);
+    expect((await w.c.cadreA.post(`/admin/members/${toVerify}/verify`)).status).toBe(303);
+    expect((await w.c.staffOne.post(`/admin/members/${toDecline}/decline`)).status).toBe(303);
+    // Deciding again (or by another) writes no second notice.
+    await w.c.admin.post(`/admin/members/${toVerify}/verify`);
+    const notices = await w.db
+      .selectFrom('deliveries as d')
+      .innerJoin('channel_identities as ci', 'ci.id', 'd.identity_id')
+      .select(['ci.member_id', 'd.purpose', 'd.topic', 'd.idempotency_key', 'd.payload'])
+      .where('ci.member_id', 'in', [toVerify, toDecline])
+      .orderBy('d.id')
+      .execute();
+    expect(notices).toEqual([
+      { member_id: toVerify, purpose: 'reviewResult', topic: `registration:${toVerify}`, idempotency_key: `registration:${toVerify}:verified`, payload: expect.objectContaining({ text: REGISTRATION_VERIFIED_NOTICE }) },
+      { member_id: toDecline, purpose: 'reviewResult', topic: `registration:${toDecline}`, idempotency_key: `registration:${toDecline}:declined`, payload: expect.objectContaining({ text: REGISTRATION_DECLINED_NOTICE }) },
+    ]);
   });
 
   it('When district staff decline a registration of their cluster, then it leaves the branch queue, stays pending, and the audit log names them', async () => {

@@ -27,7 +27,7 @@ describe('admin web: Minh chứng', () => {
   }
 
   const proof = (id: string) => w.db.selectFrom('proofs').select(['review_state', 'reject_reason', 'reviewed_by_staff_id']).where('id', '=', id).executeTakeFirstOrThrow();
-  const notices = (id: string) => w.db.selectFrom('deliveries').select(['id', 'purpose', 'payload', 'identity_id']).where('idempotency_key', '=', `review:${id}`).execute();
+  const notices = (id: string) => w.db.selectFrom('deliveries').select(['id', 'purpose', 'payload', 'identity_id', 'topic']).where('idempotency_key', '=', `review:${id}`).execute();
   const htmxPost = (who: Who, path: string, form: Record<string, string>) => w.c[who].post(path, form, { headers: { 'hx-request': 'true', 'hx-target': 'proof' } });
 
   describe('scope', () => {
@@ -109,7 +109,8 @@ describe('admin web: Minh chứng', () => {
 
     const sent = await notices(proofId);
     expect(sent).toHaveLength(1);
-    expect([sent[0]!.purpose, sent[0]!.identity_id]).toEqual(['reviewResult', identityId]);
+    // Its own topic: a deferred result of another proof of the same member never collapses into this one.
+    expect([sent[0]!.purpose, sent[0]!.identity_id, sent[0]!.topic]).toEqual(['reviewResult', identityId, `proof:${proofId}`]);
     expect(sent[0]!.payload).toEqual({ text: proofApprovedNotice('Thắp nến tri ân', { kind: 'link', platform: 'facebook', canonicalUrl: 'https://www.facebook.com/dv/posts/approve-me' }) });
     const job = await outboundQueueOf(w.wired.queues, 'messenger').getJob(outboundJobId(Number(sent[0]!.id)));
     expect(job?.data.deliveryId).toBe(Number(sent[0]!.id));

@@ -1,10 +1,9 @@
 import type { StaffRole } from '../src/db/types';
 import { AppError } from '../src/errors/app-error';
 import { createStaffAccount, STAFF_ROLE_NAMES, STAFF_ROLES } from '../src/domain/staff/staff-account.service';
-import { passwordProblem } from '../src/domain/staff/password';
 import { runScript } from '../src/main/cli';
 import { commandUsageError, parseCommandOptions } from '../src/main/cli-args';
-import { PromptCancelled, promptSecret } from '../src/main/secret-prompt';
+import { askNewPassword } from '../src/main/ask-new-password';
 
 const USAGE = 'npm run admin:create -- --user TÊN --role districtAdmin|districtStaff|branchCadre [--branch MÃ | --clusters MÃ1,MÃ2] [--name "Họ tên"]';
 
@@ -21,21 +20,6 @@ function parse(args: readonly string[]) {
   return { user: values.user, role: values.role as StaffRole, branch: values.branch, clusters, name: values.name };
 }
 
-/** Asked twice on the terminal, never echoed. */
-async function askPassword(): Promise<string> {
-  if (!process.stdin.isTTY) throw new AppError('VALIDATION_FAILED', 'Không có mật khẩu: chạy lệnh trong terminal để nhập, hoặc đặt biến môi trường ADMIN_PASSWORD.');
-  try {
-    const first = await promptSecret('Mật khẩu: ');
-    const problem = passwordProblem(first);
-    if (problem) throw new AppError('VALIDATION_FAILED', problem);
-    if ((await promptSecret('Nhập lại mật khẩu: ')) !== first) throw new AppError('VALIDATION_FAILED', 'Hai lần nhập mật khẩu không khớp. Chưa tạo tài khoản.');
-    return first;
-  } catch (error) {
-    if (error instanceof PromptCancelled) throw new AppError('VALIDATION_FAILED', 'Đã huỷ. Chưa tạo tài khoản.');
-    throw error;
-  }
-}
-
 runScript('create-admin', async ({ db, config, args }) => {
   const input = parse(args);
   const account = await createStaffAccount(db, {
@@ -45,7 +29,7 @@ runScript('create-admin', async ({ db, config, args }) => {
     ...(input.clusters === undefined ? {} : { clusters: input.clusters }),
     ...(input.name === undefined ? {} : { displayName: input.name }),
     // ADMIN_PASSWORD when set (scripts, containers); otherwise asked on the terminal.
-    password: config.adminPassword ?? askPassword,
+    password: config.adminPassword ?? (() => askNewPassword('Chưa tạo tài khoản.')),
   });
   const where = account.branch
     ? `, phụ trách ${account.branch.name} (${account.branch.code})`

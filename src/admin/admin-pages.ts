@@ -25,7 +25,7 @@ export interface AdminPagesDeps {
   readonly broadcasts: BroadcastsPort | undefined;
   /** Signed URLs of stored proof images (Đợt, Minh chứng); absent: images are listed without a link. */
   readonly mediaUrl?: (sha256: string) => string;
-  /** Hands members' notices (a proof reviewed) and Hộp thư's staff replies to the outbound workers; absent, the outbox relay sends them a little later. */
+  /** Hands members' notices (a proof reviewed, a registration decided) and Hộp thư's staff replies to the outbound workers; absent, the outbox relay sends them a little later. */
   readonly outbox?: Outbox;
   readonly logger?: Logger;
 }

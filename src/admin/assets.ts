@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { Router } from 'express';
 import { ADMIN_CSS } from './assets/admin-css';
 import { ADMIN_JS } from './assets/admin-js';
+import { ICON_SVG } from './assets/icon-svg';
 
-export type AssetName = 'admin.css' | 'admin.js' | 'htmx.js' | 'chart.js';
+export type AssetName = 'admin.css' | 'admin.js' | 'htmx.js' | 'chart.js' | 'icon.svg';
 
 interface Asset {
   readonly body: Buffer;
@@ -39,6 +40,7 @@ export function loadAdminAssets(mountPath: string): AdminAssets {
     'admin.js': asset(ADMIN_JS, 'text/javascript; charset=utf-8'),
     'htmx.js': asset(readFileSync(require.resolve('htmx.org/dist/htmx.min.js')), 'text/javascript; charset=utf-8'),
     'chart.js': asset(fromNodeModules('chart.js', 'chart.umd.min.js'), 'text/javascript; charset=utf-8'),
+    'icon.svg': asset(ICON_SVG, 'image/svg+xml'),
   };
   const router = Router();
   router.get('/:version/:name', (req, res, next) => {

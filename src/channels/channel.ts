@@ -89,7 +89,18 @@ export type SignatureCheck =
     };
 
 export type ParsedWebhook =
-  | { readonly ok: true; readonly events: readonly InboundEvent[]; /** Recognised but deliberately unused (our own echoes, unknown kinds). */ readonly ignored: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly events: readonly InboundEvent[];
+      /** Recognised but deliberately unused (our own echoes, unknown kinds). */
+      readonly ignored: readonly string[];
+      /**
+       * Items of a batch that are not the platform's shape, by path and reason, while others in
+       * the same body are good: the good ones are taken (a redelivery would bring the same bad
+       * item again, and the good ones would never be taken), the bad ones logged and counted.
+       */
+      readonly malformed?: readonly string[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 /**

@@ -19,10 +19,7 @@ export interface MemberNotice {
   readonly message: OutboundMessage;
 }
 
-/** The topic of the notices about one proof's review. */
-export const proofTopic = (proofId: string): string => `proof:${proofId}`;
-/** The topic of the notices about a member's registration. */
-export const registrationTopic = (memberId: string): string => `registration:${memberId}`;
+export { proofTopic, registrationTopic } from '../domain/deliveries/notice-topics';
 
 /**
  * Tells a member (not the one of this turn) something, through the outbox: a delivery row in the

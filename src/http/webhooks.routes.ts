@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { WebhookIntake } from '../bot/inbound-intake';
 import type { ChannelWebhook, PlatformChannel } from '../channels/channel';
 import type { Logger } from '../logging/logger';
-import { inboundEventsTotal, webhookAckSeconds } from '../metrics/metrics';
+import { inboundEventsTotal, inboundMalformedItemsTotal, webhookAckSeconds } from '../metrics/metrics';
 
 export interface WebhookRoutesDeps {
   /** The channels this deployment receives (configured, or stood in by the simulator). */
@@ -22,7 +22,8 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  *
  * Contract, per request: the raw body is read (over 1 MB: 413), its signature checked over the
  * exact bytes (missing or wrong: 401, nothing recorded, a warning with the reason), then parsed
- * (not JSON or not the platform's shape: 400). The events are recorded once each and their
+ * (not JSON or not the platform's shape: 400; a malformed item in a batch with good ones is logged
+ * and counted, and the good ones taken). The events are recorded once each and their
  * conversations queued before the answer: 200 only for events that are durably recorded; when
  * PostgreSQL or Redis fails, 503 so the platform delivers again (a redelivery is recognised by
  * its event key and not processed twice). No turn runs here: the answer comes in milliseconds.
@@ -61,6 +62,10 @@ export function createWebhookRouter(deps: WebhookRoutesDeps): Router {
         return;
       }
       if (parsed.ignored.length > 0) log.debug({ ignored: parsed.ignored }, 'webhook items ignored');
+      if (parsed.malformed && parsed.malformed.length > 0) {
+        log.warn({ malformed: parsed.malformed, events: parsed.events.length, bytes: body.length }, 'webhook items refused: signed but malformed; the good items of the batch are taken');
+        inboundMalformedItemsTotal.inc({ channel }, parsed.malformed.length);
+      }
       try {
         await deps.intake.accept(parsed.events);
       } catch (err) {

@@ -25,6 +25,13 @@ export const inboundEventsTotal = new Counter({
   registers: [registry],
 });
 
+export const inboundMalformedItemsTotal = new Counter({
+  name: 'vx_inbound_malformed_items_total',
+  help: 'Items of signed webhook batches refused as not the platform\'s shape while the good items beside them were taken, by channel',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});
+
 export const jobsTotal = new Counter({
   name: 'vx_jobs_total',
   help: 'Job runs by queue and outcome (completed, failed, retried, delayed, rate_limited)',

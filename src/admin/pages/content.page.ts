@@ -8,6 +8,7 @@ import { clientIp, isHtmx, signedIn, staffOf } from '../admin-context';
 import type { AdminPage } from '../admin-page';
 import { formatDate } from '../views/format';
 import { html, type Html } from '../views/html';
+import { pager } from './waves-views';
 import { sendFragment, sendPage } from '../views/layout';
 
 export interface ContentPageDeps {
@@ -26,12 +27,13 @@ export const CONTENT_KIND_NAMES: Readonly<Record<ContentKind, string>> = {
   greenLiving: 'Sống xanh',
 };
 const APPROVAL_NAMES: Readonly<Record<ReviewState, string>> = { pending: 'Chờ duyệt', approved: 'Đã duyệt', rejected: 'Không duyệt' };
-const LIST_LIMIT = 100;
+export const CONTENT_PAGE_SIZE = 50;
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const listQuery = z.object({
   kind: z.enum(KINDS as [ContentKind, ...ContentKind[]]).catch('uncleHoTeaching'),
   approval: z.preprocess(blank, z.enum(['pending', 'approved', 'rejected']).optional()).catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 const contentForm = z.object({
   kind: z.enum(KINDS as [ContentKind, ...ContentKind[]]),
@@ -94,10 +96,12 @@ export function contentPage(deps: ContentPageDeps): AdminPage {
 </form>`;
   }
 
-  async function showList(req: Request, res: Response, kind: ContentKind, approval: ReviewState | undefined, extra: { error?: string; form?: Partial<ContentForm>; status?: number; notice?: string } = {}): Promise<void> {
+  async function showList(req: Request, res: Response, kind: ContentKind, approval: ReviewState | undefined, extra: { error?: string; form?: Partial<ContentForm>; status?: number; notice?: string; page?: number } = {}): Promise<void> {
     const staff = staffOf(res);
     const csrf = signedIn(res).csrfToken;
-    const items = await listContent(deps.db, staff, kind, approval, LIST_LIMIT);
+    const page = extra.page ?? 1;
+    const { items, total } = await listContent(deps.db, staff, kind, approval, { number: page, size: CONTENT_PAGE_SIZE });
+    const pageLink = (p: number) => `${base}?kind=${kind}${approval ? `&approval=${approval}` : ''}&page=${p}`;
     const tab = (k: ContentKind) => html`<a href="${base}?kind=${k}"${k === kind ? html` aria-current="page"` : ''}>${CONTENT_KIND_NAMES[k]}</a>`;
     sendPage(req, res, {
       title: 'Nội dung',
@@ -110,7 +114,8 @@ ${extra.error ? html`<p class="flash error" role="alert">${extra.error}</p>` : '
 </div>
 ${items.length === 0 ? html`<p class="muted">Chưa có nội dung nào.</p>` : html`<div class="table-wrap"><table id="content-table">
   <thead><tr><th>Nội dung</th><th>Nguồn</th><th>Người gửi</th><th>Ngày đăng</th><th>Duyệt</th><th></th></tr></thead>
-  <tbody>${items.map((i) => itemRow(csrf, i))}</tbody></table></div>`}</section>
+  <tbody>${items.map((i) => itemRow(csrf, i))}</tbody></table></div>`}
+${pager(total, page, CONTENT_PAGE_SIZE, pageLink)}</section>
 <section class="card"><h2>Thêm ${CONTENT_KIND_NAMES[kind].toLowerCase()}</h2>${editor(csrf, base, kind, extra.form ?? {}, 'Thêm (chờ duyệt)')}</section>`,
     });
   }
@@ -139,7 +144,7 @@ ${items.length === 0 ? html`<p class="muted">Chưa có nội dung nào.</p>` : h
     routes: (r) => {
       r.get('/', async (req, res) => {
         const query = listQuery.parse(req.query);
-        await showList(req, res, query.kind, query.approval);
+        await showList(req, res, query.kind, query.approval, { page: query.page });
       });
 
       r.post('/', async (req, res) => {

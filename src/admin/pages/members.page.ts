@@ -1,6 +1,10 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/database';
+import { REGISTRATION_DECLINED_NOTICE, REGISTRATION_VERIFIED_NOTICE } from '../../dialogs/catalog/cadre.vi';
+import type { Outbox } from '../../domain/deliveries/outbox';
+import type { OutboundMessage } from '../../domain/shared/outbound-message';
+import type { Logger } from '../../logging/logger';
 import { listDirectoryMembers } from '../../domain/members/member-directory.repository';
 import { decideRegistrationAsStaff, eraseMemberAsStaff, importRosterAsStaff, memberInScope } from '../../domain/members/staff-members.service';
 import { listBranchChoices } from '../../domain/staff/staff-units.repository';
@@ -18,7 +22,15 @@ export interface MembersPageDeps {
   readonly timeZone: string;
   readonly now: () => Date;
   readonly basePath: string;
+  /** Hands the member's notice (registration verified or declined) to the outbound workers; absent, the outbox relay sends it a little later. */
+  readonly outbox?: Outbox;
+  readonly logger?: Logger;
 }
+
+const REGISTRATION_NOTICES: Readonly<Record<'verified' | 'declined', OutboundMessage>> = {
+  verified: { text: REGISTRATION_VERIFIED_NOTICE },
+  declined: { text: REGISTRATION_DECLINED_NOTICE },
+};
 
 export const MEMBERS_PAGE_SIZE = 50;
 
@@ -54,7 +66,9 @@ export function membersPage(deps: MembersPageDeps): AdminPage {
   async function decide(req: Request, res: Response, decision: 'verify' | 'decline'): Promise<void> {
     const id = memberId(req);
     const staff = staffOf(res);
-    const outcome = await decideRegistrationAsStaff(deps.db, staff, id, decision, deps.now(), clientIp(req));
+    const { outcome, deliveryIds } = await decideRegistrationAsStaff(deps.db, staff, id, decision, deps.now(), clientIp(req), (decided) => REGISTRATION_NOTICES[decided]);
+    // After the commit (never before); a failure here only delays the notice until the outbox relay runs.
+    if (deps.outbox && deliveryIds.length > 0) await deps.outbox.enqueue(deliveryIds).catch((error: unknown) => deps.logger?.warn({ err: error }, 'admin members: enqueue failed; the outbox relay will send'));
     const notice = outcome === 'verified' ? 'Đã xác minh.' : outcome === 'declined' ? 'Đã chuyển lại cho Quận Đoàn xử lý (không xác minh).' : 'Đăng ký này đã được người khác xử lý trước.';
     if (!isHtmx(req)) return res.redirect(303, `${base}/${id}`);
     const ctx = await rowContext(res);

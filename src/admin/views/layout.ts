@@ -18,6 +18,7 @@ function head(view: AdminView, title: string): Html {
 <meta name="robots" content="noindex" />
 <meta name="htmx-config" content="${HTMX_CONFIG}" />
 <title>${title} · Vùng Xanh</title>
+<link rel="icon" type="image/svg+xml" href="${view.assets.url('icon.svg')}" />
 <link rel="stylesheet" href="${view.assets.url('admin.css')}" />
 <script src="${view.assets.url('htmx.js')}" defer></script>
 <script src="${view.assets.url('chart.js')}" defer></script>

@@ -60,7 +60,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Turns the exact bytes of a (verified) Messenger webhook into events: every entry, every
  * messaging item, in the order received. Unused kinds are listed in `ignored`, never an error;
- * a body that is not JSON or not the platform's shape is `ok: false`. Pure.
+ * a body that is not JSON or not the platform's shape is `ok: false`; so is a batch none of whose
+ * items is usable; a malformed item beside good ones is listed in `malformed`. Pure.
  */
 export function parseMessengerWebhook(rawBody: Buffer): ParsedWebhook {
   let json: unknown;
@@ -77,18 +78,24 @@ export function parseMessengerWebhook(rawBody: Buffer): ParsedWebhook {
 
   const events: InboundEvent[] = [];
   const ignored: string[] = [];
+  const malformed: string[] = [];
   for (const [e, rawEntry] of envelope.data.entry.entries()) {
     const entry = messengerPageEntrySchema.safeParse(rawEntry);
-    if (!entry.success) return { ok: false, reason: describeIssue(`entry[${e}]`, entry.error) };
+    if (!entry.success) {
+      malformed.push(describeIssue(`entry[${e}]`, entry.error));
+      continue;
+    }
     entry.data.standby?.forEach(() => ignored.push('standby'));
     for (const [m, item] of (entry.data.messaging ?? []).entries()) {
       const outcome = normaliseItem(item);
-      if (outcome.kind === 'invalid') return { ok: false, reason: describeIssue(`entry[${e}].messaging[${m}]`, outcome.error) };
-      if (outcome.kind === 'ignored') ignored.push(outcome.reason);
+      if (outcome.kind === 'invalid') malformed.push(describeIssue(`entry[${e}].messaging[${m}]`, outcome.error));
+      else if (outcome.kind === 'ignored') ignored.push(outcome.reason);
       else events.push(outcome.event);
     }
   }
-  return { ok: true, events, ignored };
+  // Nothing usable at all: the body as a whole is not the platform's shape.
+  if (malformed.length > 0 && events.length === 0 && ignored.length === 0) return { ok: false, reason: malformed.join('; ') };
+  return { ok: true, events, ignored, ...(malformed.length > 0 ? { malformed } : {}) };
 }
 
 type ItemOutcome = { kind: 'event'; event: InboundEvent } | { kind: 'ignored'; reason: string } | { kind: 'invalid'; error: z.ZodError };

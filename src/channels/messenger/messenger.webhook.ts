@@ -8,7 +8,8 @@
  *      No official status for a bad signature: the route answers 401 (issue 3); §1.2 suggests 403.
  * POST parse:     every `entry[]` × every `messaging[]` item → InboundEvent, in body order (the
  *      pipeline orders by `platformTs`, §1.4); our echoes, standby and unused kinds → `ignored`;
- *      not JSON / not the platform's shape → `ok: false` (the route answers 400).
+ *      not JSON / not the platform's shape → `ok: false` (the route answers 400); in a batch with good
+ *      items, a malformed item is reported in `malformed` and the good ones are taken (200).
  * Replays:        Meta's signature covers no time, so a captured body stays valid for ever. Events
  *      stamped more than MESSENGER_MAX_EVENT_AGE_MS ago are `ignored` as `stale` (200, not recorded):
  *      a replay either finds its key still recorded (finished events are kept 30 days) or is too old
@@ -56,7 +57,7 @@ export class MessengerWebhook implements ChannelWebhook {
     const oldest = this.#now() - this.#maxEventAgeMs;
     const stale = parsed.events.filter((e) => e.platformTs < oldest);
     if (stale.length === 0) return parsed;
-    return { ok: true, events: parsed.events.filter((e) => e.platformTs >= oldest), ignored: [...parsed.ignored, ...stale.map(() => 'stale')] };
+    return { ...parsed, events: parsed.events.filter((e) => e.platformTs >= oldest), ignored: [...parsed.ignored, ...stale.map(() => 'stale')] };
   }
 }
 

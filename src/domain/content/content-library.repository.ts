@@ -35,6 +35,7 @@ export interface ContentFilter {
   /** Null: every submitter; otherwise staff-made items and members' items from these branches. */
   readonly submitterBranchIds: readonly string[] | null;
   readonly limit: number;
+  readonly offset: number;
 }
 
 function base(db: Db | Tx) {
@@ -64,8 +65,7 @@ function itemOf(r: Row): ContentItem {
   };
 }
 
-/** Waiting items first, then the newest. */
-export async function listContentItems(db: Db | Tx, filter: ContentFilter): Promise<ContentItem[]> {
+function filtered(db: Db | Tx, filter: Omit<ContentFilter, 'limit' | 'offset'>) {
   let query = base(db).where('c.kind', '=', filter.kind);
   if (filter.approval) query = query.where('c.approval', '=', filter.approval);
   const branches = filter.submitterBranchIds;
@@ -74,13 +74,22 @@ export async function listContentItems(db: Db | Tx, filter: ContentFilter): Prom
       eb.or([eb('c.submitted_by_member_id', 'is', null), ...(branches.length > 0 ? [eb('m.branch_id', 'in', [...branches])] : [])]),
     );
   }
-  const rows = await query
-    .orderBy((eb) => eb.case().when('c.approval', '=', 'pending').then(0).else(1).end())
-    .orderBy('c.created_at', 'desc')
-    .orderBy('c.id')
-    .limit(filter.limit)
-    .execute();
-  return rows.map(itemOf);
+  return query;
+}
+
+/** A page of the items, waiting ones first, then the newest; and how many there are in all. */
+export async function listContentItems(db: Db | Tx, filter: ContentFilter): Promise<{ items: ContentItem[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    filtered(db, filter)
+      .orderBy((eb) => eb.case().when('c.approval', '=', 'pending').then(0).else(1).end())
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    filtered(db, filter).clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(itemOf), total: Number(count.n) };
 }
 
 export async function findContentItem(db: Db | Tx, id: string): Promise<ContentItem | undefined> {

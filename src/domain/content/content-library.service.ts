@@ -33,8 +33,10 @@ function visibleTo(staff: StaffPrincipal, item: ContentItem): boolean {
   return staff.scope === null || (item.submitterBranchId !== null && scopeIncludesBranch(staff.scope, item.submitterBranchId));
 }
 
-export async function listContent(db: Db, staff: StaffPrincipal, kind: ContentKind, approval: ReviewState | undefined, limit: number): Promise<ContentItem[]> {
-  return listContentItems(db, { kind, ...(approval ? { approval } : {}), submitterBranchIds: staff.scope === null ? null : staff.scope.branchIds, limit });
+/** One page (from 1) of the library of a kind as the staff member may see it, and the count of all. */
+export async function listContent(db: Db, staff: StaffPrincipal, kind: ContentKind, approval: ReviewState | undefined, page: { readonly number: number; readonly size: number }): Promise<{ items: ContentItem[]; total: number }> {
+  const submitterBranchIds = staff.scope === null ? null : staff.scope.branchIds;
+  return listContentItems(db, { kind, ...(approval ? { approval } : {}), submitterBranchIds, limit: page.size, offset: (page.number - 1) * page.size });
 }
 
 export async function contentInScope(db: Db, staff: StaffPrincipal, id: string): Promise<ContentItem> {

@@ -1,7 +1,11 @@
 import { withTransaction, type Db } from '../../db/database';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
+import { insertDeliveries } from '../deliveries/deliveries.repository';
+import { registrationTopic } from '../deliveries/notice-topics';
+import { preferredIdentityOfMember } from '../identities/member-contact.repository';
 import type { ImportReport } from '../imports/import-report';
+import type { OutboundMessage } from '../shared/outbound-message';
 import { readRosterFile } from '../imports/roster-file.reader';
 import type { StaffPrincipal } from '../staff/staff-scope';
 import { scopeIncludesBranch } from '../staff/staff-scope';
@@ -30,15 +34,27 @@ export async function memberInScope(db: Db, staff: StaffPrincipal, memberId: str
 /**
  * Verify or decline a registration waiting in its branch's queue, exactly as a cadre in chat does
  * (the same conditional update: whoever decides first wins), recorded as the staff member's action.
+ * When the decision stands, the member is told as the chat tells them: a 'reviewResult' delivery
+ * in the same transaction, keyed by member and decision (one notice whoever decided), topic of
+ * their registration. Returns the deliveries to hand to the Outbox once committed.
  */
-export async function decideRegistrationAsStaff(db: Db, staff: StaffPrincipal, memberId: string, decision: RegistrationDecision, now: Date, ip: string | null): Promise<RegistrationOutcome> {
+export async function decideRegistrationAsStaff(
+  db: Db,
+  staff: StaffPrincipal,
+  memberId: string,
+  decision: RegistrationDecision,
+  now: Date,
+  ip: string | null,
+  noticeOf: (outcome: 'verified' | 'declined') => OutboundMessage,
+): Promise<{ outcome: RegistrationOutcome; deliveryIds: number[] }> {
   const member = await memberInScope(db, staff, memberId);
-  if (member.branchId === null) return 'alreadyDecided';
+  if (member.branchId === null) return { outcome: 'alreadyDecided', deliveryIds: [] };
   const branchId = member.branchId;
   return withTransaction(db, async (tx) => {
     const changed =
       decision === 'verify' ? await verifyPendingRegistration(tx, branchId, memberId, now) : await declinePendingRegistration(tx, branchId, memberId, null, now);
-    if (!changed) return 'alreadyDecided';
+    if (!changed) return { outcome: 'alreadyDecided' as const, deliveryIds: [] };
+    const outcome = decision === 'verify' ? ('verified' as const) : ('declined' as const);
     await recordStaffAction(tx, {
       staffUserId: staff.id,
       action: decision === 'verify' ? 'registration.verified' : 'registration.declined',
@@ -48,7 +64,12 @@ export async function decideRegistrationAsStaff(db: Db, staff: StaffPrincipal, m
       ip,
       at: now,
     });
-    return decision === 'verify' ? 'verified' : 'declined';
+    const identityId = await preferredIdentityOfMember(tx, memberId);
+    if (!identityId) return { outcome, deliveryIds: [] };
+    const inserted = await insertDeliveries(tx, [
+      { identityId, purpose: 'reviewResult', topic: registrationTopic(memberId), idempotencyKey: `registration:${memberId}:${outcome}`, message: noticeOf(outcome) },
+    ]);
+    return { outcome, deliveryIds: inserted.map((d) => d.id) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { withTransaction, type Db } from '../../db/database';
 import { recordStaffAction } from '../audit/audit.repository';
+import { proofTopic } from '../deliveries/notice-topics';
 import { insertDeliveries } from '../deliveries/deliveries.repository';
 import { preferredIdentityOfMember } from '../identities/member-contact.repository';
 import type { OutboundMessage } from '../shared/outbound-message';
@@ -49,7 +50,7 @@ export async function reviewProofsAsStaff(
       });
       const identityId = await preferredIdentityOfMember(tx, outcome.memberId);
       if (!identityId) return { outcome, ids: [] };
-      const inserted = await insertDeliveries(tx, [{ identityId, purpose: 'reviewResult', idempotencyKey: `review:${proofId}`, message: noticeOf(outcome), topic: 'reviewResult' }]);
+      const inserted = await insertDeliveries(tx, [{ identityId, purpose: 'reviewResult', idempotencyKey: `review:${proofId}`, message: noticeOf(outcome), topic: proofTopic(proofId) }]);
       return { outcome, ids: inserted.map((d) => d.id) };
     });
     results.push({ proofId, outcome });

@@ -88,12 +88,13 @@ describe('admin web: sign-in, sessions, CSRF and lockout', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(home.headers.get('x-content-type-options')).toBe('nosniff');
-    const scripts = [...home.body.matchAll(/(?:src|href)="(\/admin\/static\/[0-9a-f]{12}\/[a-z.]+)"/g)].map((m) => m[1]!);
-    expect(scripts).toHaveLength(4);
-    for (const url of scripts) {
+    const assets = [...home.body.matchAll(/(?:src|href)="(\/admin\/static\/[0-9a-f]{12}\/([a-z.]+))"/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(assets.map(([, name]) => name).sort()).toEqual(['admin.css', 'admin.js', 'chart.js', 'htmx.js', 'icon.svg']);
+    for (const [url, name] of assets) {
       const asset = await c.get(url);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      if (name === 'icon.svg') expect([asset.headers.get('content-type'), asset.body.startsWith('<svg')]).toEqual(['image/svg+xml', true]);
     }
   });
 

@@ -1,55 +1,16 @@
 import ExcelJS from 'exceljs';
-import type { StaffRole } from '../../../src/db/types';
-import { AdminClient, aStaffAccount, startAdminWeb, TestClock, wiredAdminPages, type AdminWeb } from '../../helpers/admin-web';
-import { seedAdminDistrict, type AdminSeed } from '../../helpers/admin-seed';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
-
-const NOW = new Date('2026-11-30T02:00:00Z');
-type Who = 'admin' | 'staffOne' | 'staffTwo' | 'cadreA' | 'cadreB';
-const ROLES: Record<Who, StaffRole> = { admin: 'districtAdmin', staffOne: 'districtStaff', staffTwo: 'districtStaff', cadreA: 'branchCadre', cadreB: 'branchCadre' };
-const WHO = Object.keys(ROLES) as Who[];
+import { AdminClient } from '../../helpers/admin-web';
+import { useAdminWorld, type Who } from '../../helpers/admin-world';
 
 /**
  * The exports under /admin/exports: the same export functions as /api/v1/exports behind the
  * session, each role × own / other branch, and the files' figures checked against the seed.
  */
 describe('admin web: exports', () => {
-  let t: TestDatabase;
-  let s: AdminSeed;
-  let web: AdminWeb;
-  let wired: ReturnType<typeof wiredAdminPages>;
-  const prefix = uniqueQueuePrefix();
-  const c = {} as Record<Who, AdminClient>;
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    s = await seedAdminDistrict(t.db, NOW);
-    const clock = new TestClock(NOW);
-    wired = wiredAdminPages(t.db, clock, prefix);
-    web = await startAdminWeb(t.db, wired.pages, { clock, tools: wired.tools });
-    const where: Record<Who, { branch?: string; clusters?: string[] }> = {
-      admin: {},
-      staffOne: { clusters: [s.clusterOne] },
-      staffTwo: { clusters: [s.clusterTwo] },
-      cadreA: { branch: s.branchA },
-      cadreB: { branch: s.branchB },
-    };
-    for (const who of WHO) {
-      c[who] = new AdminClient(web.url);
-      expect((await c[who].signIn((await aStaffAccount(t.db, ROLES[who], where[who])).username)).status).toBe(303);
-    }
-  });
-
-  afterAll(async () => {
-    await web?.close();
-    await wired?.close();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
-  });
+  const w = useAdminWorld({ pages: 'wired' });
 
   async function download(who: Who, path: string): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
-    const res = await c[who].download(path);
+    const res = await w.c[who].download(path);
     return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes: res.bytes };
   }
 
@@ -60,10 +21,10 @@ describe('admin web: exports', () => {
     ['cadreA', 200],
     ['cadreB', 404],
   ] as const)('When %s downloads the exports of branch A\'s trend, then each answers %i; the district wave\'s answer 200', async (who, status) => {
-    for (const path of [`/admin/exports/waves/${s.trendOfA}.xlsx`, `/admin/exports/waves/${s.trendOfA}.csv`, `/admin/exports/waves/${s.trendOfA}/participants.csv`]) {
+    for (const path of [`/admin/exports/waves/${w.s.trendOfA}.xlsx`, `/admin/exports/waves/${w.s.trendOfA}.csv`, `/admin/exports/waves/${w.s.trendOfA}/participants.csv`]) {
       expect([path, (await download(who, path)).status]).toEqual([path, status]);
     }
-    const csv = await download(who, `/admin/exports/waves/${s.novemberWave}.csv`);
+    const csv = await download(who, `/admin/exports/waves/${w.s.novemberWave}.csv`);
     expect([csv.status, csv.type]).toEqual([200, 'text/csv; charset=utf-8']);
   });
 
@@ -74,7 +35,7 @@ describe('admin web: exports', () => {
     ['cadreA', ['Đoàn phường An Lạc'], ['Đoàn phường Bình Trị Đông', 'Đoàn phường Tân Tạo']],
     ['cadreB', ['Đoàn phường Bình Trị Đông'], ['Đoàn phường An Lạc', 'Đoàn phường Tân Tạo']],
   ] as const)('When %s downloads the district wave and the good-news report, then they hold only the branches in scope', async (who, shown, hidden) => {
-    for (const path of [`/admin/exports/waves/${s.novemberWave}.csv`, '/admin/exports/good-news.csv?month=2026-11']) {
+    for (const path of [`/admin/exports/waves/${w.s.novemberWave}.csv`, '/admin/exports/good-news.csv?month=2026-11']) {
       const text = (await download(who, path)).bytes.toString('utf8');
       expect(text.charCodeAt(0)).toBe(0xfeff);
       for (const name of shown) expect([path, name, text.includes(name)]).toEqual([path, name, true]);
@@ -83,7 +44,7 @@ describe('admin web: exports', () => {
   });
 
   it('When the district wave\'s workbook is opened with exceljs, then its figures are those of the database', async () => {
-    const file = await download('admin', `/admin/exports/waves/${s.novemberWave}.xlsx`);
+    const file = await download('admin', `/admin/exports/waves/${w.s.novemberWave}.xlsx`);
     expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(file.disposition).toBe('attachment; filename=bao-cao-dot-thap-nen-tri-an-2026-11-30.xlsx');
     const book = new ExcelJS.Workbook();
@@ -97,9 +58,9 @@ describe('admin web: exports', () => {
       return found;
     };
     // From the database: verified cadres and members of each branch, and those whose participation counts.
-    const { rows } = await t.db
+    const { rows } = await w.db
       .selectFrom('members as m')
-      .leftJoin('participations as p', (j) => j.onRef('p.member_id', '=', 'm.id').on('p.wave_id', '=', s.novemberWave).on('p.state', 'in', ['proofSubmitted', 'approved']))
+      .leftJoin('participations as p', (j) => j.onRef('p.member_id', '=', 'm.id').on('p.wave_id', '=', w.s.novemberWave).on('p.state', 'in', ['proofSubmitted', 'approved']))
       .select((eb) => [
         'm.branch_id',
         eb.fn.count<number>('m.id').filterWhere('m.role', '=', 'cadre').as('cadres'),
@@ -111,34 +72,34 @@ describe('admin web: exports', () => {
       .groupBy('m.branch_id')
       .execute()
       .then((r) => ({ rows: r }));
-    for (const [branch, name] of [[s.branchA, s.names.A], [s.branchB, s.names.B], [s.branchX, s.names.X]] as const) {
+    for (const [branch, name] of [[w.s.branchA, w.s.names.A], [w.s.branchB, w.s.names.B], [w.s.branchX, w.s.names.X]] as const) {
       const db = rows.find((r) => r.branch_id === branch)!;
       expect([name, rowOf(name)]).toEqual([name, [db.cadres, db.members, db.cadres_took, db.members_took].map(Number)]);
     }
-    expect(rowOf(s.names.A)).toEqual([2, 5, 1, 5]);
+    expect(rowOf(w.s.names.A)).toEqual([2, 5, 1, 5]);
     expect(book.getWorksheet('Danh sách tham gia')).toBeDefined();
   });
 
   it('When the month or the file is wrong, then 400 / 404 in Vietnamese; signed out, the sign-in page', async () => {
-    const badMonth = await c.admin.get('/admin/exports/good-news.xlsx?month=2026-13');
+    const badMonth = await w.c.admin.get('/admin/exports/good-news.xlsx?month=2026-13');
     expect(badMonth.status).toBe(400);
     expect(badMonth.body).toContain('Chọn tháng báo cáo');
-    expect((await c.admin.get(`/admin/exports/waves/${s.novemberWave}.pdf`)).status).toBe(404);
-    expect((await c.admin.get('/admin/exports/waves/not-a-wave.xlsx')).status).toBe(404);
-    const anonymous = await new AdminClient(web.url).get(`/admin/exports/waves/${s.novemberWave}.xlsx`);
+    expect((await w.c.admin.get(`/admin/exports/waves/${w.s.novemberWave}.pdf`)).status).toBe(404);
+    expect((await w.c.admin.get('/admin/exports/waves/not-a-wave.xlsx')).status).toBe(404);
+    const anonymous = await new AdminClient(w.web.url).get(`/admin/exports/waves/${w.s.novemberWave}.xlsx`);
     expect([anonymous.status, anonymous.headers.get('location')?.startsWith('/admin/login?next=')]).toEqual([303, true]);
   });
 
   it('When the dashboard, a wave and the reports page are opened, then they link the exports', async () => {
-    const dashboard = await c.admin.get('/admin');
-    expect(dashboard.body).toContain(`/admin/exports/waves/${s.novemberWave}.xlsx`);
+    const dashboard = await w.c.admin.get('/admin');
+    expect(dashboard.body).toContain(`/admin/exports/waves/${w.s.novemberWave}.xlsx`);
     expect(dashboard.body).toContain('/admin/exports/good-news.xlsx?month=2026-11');
-    const reports = await c.cadreA.get('/admin/exports');
+    const reports = await w.c.cadreA.get('/admin/exports');
     expect(reports.status).toBe(200);
-    expect(reports.body).toContain(`/admin/exports/waves/${s.trendOfA}.xlsx`);
+    expect(reports.body).toContain(`/admin/exports/waves/${w.s.trendOfA}.xlsx`);
     expect(reports.body).toContain('action="/admin/exports/good-news.xlsx"');
-    expect((await c.cadreB.get('/admin/exports')).body).not.toContain(`/admin/exports/waves/${s.trendOfA}.xlsx`);
-    const wave = await c.staffOne.get(`/admin/waves/${s.trendOfA}`);
-    expect(wave.body).toContain(`/admin/exports/waves/${s.trendOfA}.csv`);
+    expect((await w.c.cadreB.get('/admin/exports')).body).not.toContain(`/admin/exports/waves/${w.s.trendOfA}.xlsx`);
+    const wave = await w.c.staffOne.get(`/admin/waves/${w.s.trendOfA}`);
+    expect(wave.body).toContain(`/admin/exports/waves/${w.s.trendOfA}.csv`);
   });
 });

@@ -1,15 +1,7 @@
-import { adminPages } from '../../../src/admin/admin-pages';
 import type { Db } from '../../../src/db/database';
-import type { StaffRole } from '../../../src/db/types';
 import { openThread, recordMemberMessage } from '../../../src/domain/handover/handover.service';
-import { AdminClient, aStaffAccount, startAdminWeb, TestClock, type AdminWeb } from '../../helpers/admin-web';
-import { seedAdminDistrict, type AdminSeed } from '../../helpers/admin-seed';
 import { aMember } from '../../helpers/builders';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
-
-const NOW = new Date('2026-11-30T02:00:00Z');
-type Who = 'admin' | 'staffOne' | 'staffTwo' | 'cadreA' | 'cadreB';
-const ROLES: Record<Who, StaffRole> = { admin: 'districtAdmin', staffOne: 'districtStaff', staffTwo: 'districtStaff', cadreA: 'branchCadre', cadreB: 'branchCadre' };
+import { ADMIN_NOW, useAdminWorld } from '../../helpers/admin-world';
 
 async function aThread(db: Db, branchId: string | null, text: string, now: Date): Promise<{ threadId: string; identityId: string }> {
   const memberId = branchId ? await aMember(db, { branchId }) : null;
@@ -25,43 +17,18 @@ async function aThread(db: Db, branchId: string | null, text: string, now: Date)
 
 /** Hộp thư in the admin web: threads in scope, a reply is exactly one staffReply delivery, closing hands the member back to the bot. */
 describe('admin web: Hộp thư', () => {
-  let t: TestDatabase;
-  let s: AdminSeed;
-  let web: AdminWeb;
-  const clients = {} as Record<Who, AdminClient>;
   const enqueued: number[][] = [];
+  const outbox = { enqueue: async (ids: readonly number[]) => void enqueued.push([...ids]) };
+  const w = useAdminWorld({ outbox, visit: '/admin/inbox' });
   let threadOfA: { threadId: string; identityId: string };
   let threadWithoutBranch: { threadId: string; identityId: string };
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    s = await seedAdminDistrict(t.db, NOW);
-    const clock = new TestClock(NOW);
-    const outbox = { enqueue: async (ids: readonly number[]) => void enqueued.push([...ids]) };
-    web = await startAdminWeb(t.db, adminPages({ db: t.db, timeZone: 'Asia/Ho_Chi_Minh', now: clock.now, basePath: '/admin', broadcasts: undefined, outbox }), { clock });
-    const where: Record<Who, { branch?: string; clusters?: string[] }> = {
-      admin: {},
-      staffOne: { clusters: [s.clusterOne] },
-      staffTwo: { clusters: [s.clusterTwo] },
-      cadreA: { branch: s.branchA },
-      cadreB: { branch: s.branchB },
-    };
-    for (const who of Object.keys(ROLES) as Who[]) {
-      const account = await aStaffAccount(t.db, ROLES[who], where[who]);
-      clients[who] = new AdminClient(web.url);
-      expect((await clients[who].signIn(account.username)).status).toBe(303);
-      await clients[who].get('/admin/inbox');
-    }
-    threadOfA = await aThread(t.db, s.branchA, 'Cho em hỏi cách nộp minh chứng đợt thắp nến ạ?', new Date(NOW.getTime() - 3_600_000));
-    threadWithoutBranch = await aThread(t.db, null, 'Tôi muốn hỏi về Đoàn phường.', new Date(NOW.getTime() - 3_600_000));
+    threadOfA = await aThread(w.db, w.s.branchA, 'Cho em hỏi cách nộp minh chứng đợt thắp nến ạ?', new Date(ADMIN_NOW.getTime() - 3_600_000));
+    threadWithoutBranch = await aThread(w.db, null, 'Tôi muốn hỏi về Đoàn phường.', new Date(ADMIN_NOW.getTime() - 3_600_000));
   });
 
-  afterAll(async () => {
-    await web?.close();
-    await t?.drop();
-  });
-
-  const staffReplies = (identityId: string) => t.db.selectFrom('deliveries').select(['id', 'purpose', 'payload', 'status']).where('identity_id', '=', identityId).execute();
+  const staffReplies = (identityId: string) => w.db.selectFrom('deliveries').select(['id', 'purpose', 'payload', 'status']).where('identity_id', '=', identityId).execute();
 
   it.each([
     ['admin', 200, 200],
@@ -70,46 +37,46 @@ describe('admin web: Hộp thư', () => {
     ['cadreA', 200, 404],
     ['cadreB', 404, 404],
   ] as const)('When %s opens a thread of branch A, then %i; a thread of someone without a branch, %i', async (who, ofA, withoutBranch) => {
-    const page = await clients[who].get(`/admin/inbox/${threadOfA.threadId}`);
+    const page = await w.c[who].get(`/admin/inbox/${threadOfA.threadId}`);
     expect(page.status).toBe(ofA);
     if (ofA === 200) expect(page.body).toContain('Cho em hỏi cách nộp minh chứng');
-    expect((await clients[who].get(`/admin/inbox/${threadWithoutBranch.threadId}`)).status).toBe(withoutBranch);
-    const list = await clients[who].get('/admin/inbox');
+    expect((await w.c[who].get(`/admin/inbox/${threadWithoutBranch.threadId}`)).status).toBe(withoutBranch);
+    const list = await w.c[who].get('/admin/inbox');
     expect([list.body.includes(`data-thread="${threadOfA.threadId}"`), list.body.includes(`data-thread="${threadWithoutBranch.threadId}"`)]).toEqual([ofA === 200, withoutBranch === 200]);
   });
 
   it('When another branch replies, or a reply comes without the CSRF token, then nothing is sent; the cadre\'s reply is exactly one staffReply delivery, handed to the outbox', async () => {
-    expect((await clients.cadreB.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' })).status).toBe(404);
-    expect((await clients.staffTwo.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' })).status).toBe(404);
-    expect((await clients.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' }, { csrf: false })).status).toBe(403);
-    expect((await clients.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: '   ' })).status).toBe(400);
+    expect((await w.c.cadreB.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' })).status).toBe(404);
+    expect((await w.c.staffTwo.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' })).status).toBe(404);
+    expect((await w.c.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Chào bạn' }, { csrf: false })).status).toBe(403);
+    expect((await w.c.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: '   ' })).status).toBe(400);
     expect(await staffReplies(threadOfA.identityId)).toEqual([]);
 
-    const answer = await clients.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Bạn gửi đường dẫn bài đăng có hashtag vào mục “Gửi minh chứng” nhé.' });
+    const answer = await w.c.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Bạn gửi đường dẫn bài đăng có hashtag vào mục “Gửi minh chứng” nhé.' });
     expect(answer.status).toBe(303);
     const deliveries = await staffReplies(threadOfA.identityId);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ purpose: 'staffReply', status: 'queued', payload: { text: 'Bạn gửi đường dẫn bài đăng có hashtag vào mục “Gửi minh chứng” nhé.' } });
     expect(enqueued).toEqual([[deliveries[0]!.id]]);
-    const page = await clients.cadreA.get(`/admin/inbox/${threadOfA.threadId}`);
+    const page = await w.c.cadreA.get(`/admin/inbox/${threadOfA.threadId}`);
     expect(page.body).toContain('Bạn gửi đường dẫn bài đăng có hashtag');
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'unit_id', 'details']).where('subject_id', '=', threadOfA.threadId).execute();
-    expect(audit.map((a) => [a.action, a.unit_id])).toEqual([['handover.replied', s.branchA]]);
+    const audit = await w.db.selectFrom('audit_log').select(['action', 'unit_id', 'details']).where('subject_id', '=', threadOfA.threadId).execute();
+    expect(audit.map((a) => [a.action, a.unit_id])).toEqual([['handover.replied', w.s.branchA]]);
     expect(JSON.stringify(audit[0]!.details)).not.toContain('hashtag');
   });
 
   it('When the thread is closed, then the member is told once and the bot is back; a later reply is refused and sends nothing', async () => {
-    expect((await clients.cadreB.post(`/admin/inbox/${threadOfA.threadId}/close`)).status).toBe(404);
-    expect((await clients.staffOne.post(`/admin/inbox/${threadOfA.threadId}/close`)).status).toBe(303);
-    const thread = await t.db.selectFrom('handover_threads').select(['closed_at', 'closed_by']).where('id', '=', threadOfA.threadId).executeTakeFirstOrThrow();
+    expect((await w.c.cadreB.post(`/admin/inbox/${threadOfA.threadId}/close`)).status).toBe(404);
+    expect((await w.c.staffOne.post(`/admin/inbox/${threadOfA.threadId}/close`)).status).toBe(303);
+    const thread = await w.db.selectFrom('handover_threads').select(['closed_at', 'closed_by']).where('id', '=', threadOfA.threadId).executeTakeFirstOrThrow();
     expect(thread.closed_by).toBe('staff');
     const deliveries = await staffReplies(threadOfA.identityId);
     expect(deliveries).toHaveLength(2);
     expect(String((deliveries[1]!.payload as { text: string }).text)).toContain('Cán bộ đã kết thúc cuộc trò chuyện');
 
-    const late = await clients.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Bạn còn cần gì không?' });
+    const late = await w.c.cadreA.post(`/admin/inbox/${threadOfA.threadId}/reply`, { text: 'Bạn còn cần gì không?' });
     expect(late.status).toBe(409);
     expect(await staffReplies(threadOfA.identityId)).toHaveLength(2);
-    expect((await clients.cadreA.get('/admin/inbox')).body).not.toContain(`data-thread="${threadOfA.threadId}"`);
+    expect((await w.c.cadreA.get('/admin/inbox')).body).not.toContain(`data-thread="${threadOfA.threadId}"`);
   });
 });

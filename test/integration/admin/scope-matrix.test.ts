@@ -1,12 +1,5 @@
-import type { StaffRole } from '../../../src/db/types';
-import { AdminClient, aStaffAccount, startAdminWeb, TestClock, wiredAdminPages, type AdminWeb } from '../../helpers/admin-web';
-import { seedAdminDistrict, type AdminSeed } from '../../helpers/admin-seed';
-import { deleteQueuePrefix, uniqueQueuePrefix } from '../../helpers/redis';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
-
-const NOW = new Date('2026-11-30T02:00:00Z');
-type Who = 'admin' | 'staffOne' | 'staffTwo' | 'cadreA' | 'cadreB';
-const ROLES: Record<Who, StaffRole> = { admin: 'districtAdmin', staffOne: 'districtStaff', staffTwo: 'districtStaff', cadreA: 'branchCadre', cadreB: 'branchCadre' };
+import { AdminClient } from '../../helpers/admin-web';
+import { useAdminWorld } from '../../helpers/admin-world';
 
 /**
  * Every admin route of the shell, for each role, on its own branch and on another's: the other
@@ -14,48 +7,19 @@ const ROLES: Record<Who, StaffRole> = { admin: 'districtAdmin', staffOne: 'distr
  * sent to the sign-in page (pages) or gets 401 (htmx).
  */
 describe('admin web scope matrix: each role × own / other branch', () => {
-  let t: TestDatabase;
-  let s: AdminSeed;
-  let web: AdminWeb;
-  let wired: ReturnType<typeof wiredAdminPages>;
-  const prefix = uniqueQueuePrefix();
-  const clients = {} as Record<Who, AdminClient>;
+  const w = useAdminWorld({ pages: 'wired' });
   /** Made by the cadre of branch A, so its scope is branch A. */
   let broadcastOfA: string;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    s = await seedAdminDistrict(t.db, NOW);
-    const clock = new TestClock(NOW);
-    wired = wiredAdminPages(t.db, clock, prefix);
-    web = await startAdminWeb(t.db, wired.pages, { clock, tools: wired.tools });
-    const where: Record<Who, { branch?: string; clusters?: string[] }> = {
-      admin: {},
-      staffOne: { clusters: [s.clusterOne] },
-      staffTwo: { clusters: [s.clusterTwo] },
-      cadreA: { branch: s.branchA },
-      cadreB: { branch: s.branchB },
-    };
-    for (const who of Object.keys(ROLES) as Who[]) {
-      const account = await aStaffAccount(t.db, ROLES[who], where[who]);
-      clients[who] = new AdminClient(web.url);
-      expect((await clients[who].signIn(account.username)).status).toBe(303);
-    }
-    await clients.cadreA.get('/admin/broadcasts');
-    const created = await clients.cadreA.post('/admin/broadcasts', { text: 'Chi đoàn An Lạc họp lúc 19 giờ.', audience_mode: 'everyone', when: 'later', send_at: '2026-12-05T19:00' });
+    await w.c.cadreA.get('/admin/broadcasts');
+    const created = await w.c.cadreA.post('/admin/broadcasts', { text: 'Chi đoàn An Lạc họp lúc 19 giờ.', audience_mode: 'everyone', when: 'later', send_at: '2026-12-05T19:00' });
     expect(created.status).toBe(303);
-    broadcastOfA = (await t.db.selectFrom('broadcasts').select('id').executeTakeFirstOrThrow()).id;
-  });
-
-  afterAll(async () => {
-    await web?.close();
-    await wired?.close();
-    await t?.drop();
-    await deleteQueuePrefix(prefix);
+    broadcastOfA = (await w.db.selectFrom('broadcasts').select('id').executeTakeFirstOrThrow()).id;
   });
 
   it('When nobody is signed in, then every page redirects to the sign-in page and every htmx call is 401', async () => {
-    const anonymous = new AdminClient(web.url);
+    const anonymous = new AdminClient(w.web.url);
     for (const path of ['/admin', '/admin/broadcasts', `/admin/broadcasts/${broadcastOfA}/figures`, '/admin/audit', '/admin/queues']) {
       const page = await anonymous.get(path);
       expect([path, page.status, page.headers.get('location')?.startsWith('/admin/login?next=')]).toEqual([path, 303, true]);
@@ -72,7 +36,7 @@ describe('admin web scope matrix: each role × own / other branch', () => {
     ['cadreA', 200],
     ['cadreB', 404],
   ] as const)('When %s asks for the figures of branch A\'s broadcast, then the answer is %i', async (who, status) => {
-    expect((await clients[who].get(`/admin/broadcasts/${broadcastOfA}/figures`, { 'hx-request': 'true' })).status).toBe(status);
+    expect((await w.c[who].get(`/admin/broadcasts/${broadcastOfA}/figures`, { 'hx-request': 'true' })).status).toBe(status);
   });
 
   it.each([
@@ -82,7 +46,7 @@ describe('admin web scope matrix: each role × own / other branch', () => {
     ['cadreA', true],
     ['cadreB', false],
   ] as const)('When %s opens Gửi tin, then branch A\'s broadcast is listed: %s', async (who, listed) => {
-    const page = await clients[who].get('/admin/broadcasts');
+    const page = await w.c[who].get('/admin/broadcasts');
     expect(page.status).toBe(200);
     expect(page.body.includes(`data-broadcast="${broadcastOfA}"`)).toBe(listed);
   });
@@ -98,18 +62,18 @@ describe('admin web scope matrix: each role × own / other branch', () => {
     ['cadreB', 'branchB', 200],
     ['cadreB', 'branchA', 404],
   ] as const)('When %s asks the reach forecast for %s, then the answer is %i', async (who, branch, status) => {
-    const c = clients[who];
-    const answer = await c.post('/admin/broadcasts/forecast', { audience_mode: 'filter', branches: s[branch] }, { csrf: false, headers: { 'x-csrf-token': c.csrf!, 'hx-request': 'true' } });
+    const c = w.c[who];
+    const answer = await c.post('/admin/broadcasts/forecast', { audience_mode: 'filter', branches: w.s[branch] }, { csrf: false, headers: { 'x-csrf-token': c.csrf!, 'hx-request': 'true' } });
     expect(answer.status).toBe(status);
     if (status === 200) expect(answer.body).toContain('id="forecast-result"');
   });
 
   it('When a cadre names a cluster in the audience, then it is refused (403); a district staff member naming another\'s cluster gets 404', async () => {
-    const cadre = clients.cadreA;
-    expect((await cadre.post('/admin/broadcasts/forecast', { audience_mode: 'filter', clusters: s.clusterOne }, { csrf: false, headers: { 'x-csrf-token': cadre.csrf!, 'hx-request': 'true' } })).status).toBe(403);
-    const staff = clients.staffOne;
-    expect((await staff.post('/admin/broadcasts/forecast', { audience_mode: 'filter', clusters: s.clusterTwo }, { csrf: false, headers: { 'x-csrf-token': staff.csrf!, 'hx-request': 'true' } })).status).toBe(404);
-    expect((await staff.post('/admin/broadcasts', { text: 'x', audience_mode: 'filter', branches: s.branchX })).status).toBe(404);
+    const cadre = w.c.cadreA;
+    expect((await cadre.post('/admin/broadcasts/forecast', { audience_mode: 'filter', clusters: w.s.clusterOne }, { csrf: false, headers: { 'x-csrf-token': cadre.csrf!, 'hx-request': 'true' } })).status).toBe(403);
+    const staff = w.c.staffOne;
+    expect((await staff.post('/admin/broadcasts/forecast', { audience_mode: 'filter', clusters: w.s.clusterTwo }, { csrf: false, headers: { 'x-csrf-token': staff.csrf!, 'hx-request': 'true' } })).status).toBe(404);
+    expect((await staff.post('/admin/broadcasts', { text: 'x', audience_mode: 'filter', branches: w.s.branchX })).status).toBe(404);
   });
 
   it.each([
@@ -119,7 +83,7 @@ describe('admin web scope matrix: each role × own / other branch', () => {
     ['cadreA', 'Đoàn phường An Lạc', 'Đoàn phường Bình Trị Đông'],
     ['cadreB', 'Đoàn phường Bình Trị Đông', 'Đoàn phường An Lạc'],
   ] as const)('When %s opens Tổng quan, then it shows %s and not branches outside the scope', async (who, shown, hidden) => {
-    const page = await clients[who].get('/admin');
+    const page = await w.c[who].get('/admin');
     expect(page.status).toBe(200);
     expect(page.body).toContain(shown);
     if (who !== 'admin' && hidden) expect(page.body).not.toContain(hidden);
@@ -133,16 +97,16 @@ describe('admin web scope matrix: each role × own / other branch', () => {
     ['cadreA', 403],
     ['cadreB', 403],
   ] as const)('When %s opens Hàng đợi and Nhật ký, then the answer is %i (district admin only), and the menu matches', async (who, status) => {
-    const queues = await clients[who].get('/admin/queues');
+    const queues = await w.c[who].get('/admin/queues');
     expect(queues.status).toBe(status);
-    expect((await clients[who].get('/admin/audit')).status).toBe(status);
-    const home = await clients[who].get('/admin');
+    expect((await w.c[who].get('/admin/audit')).status).toBe(status);
+    const home = await w.c[who].get('/admin');
     expect(home.body.includes('>Hàng đợi</a>')).toBe(status === 200);
     expect(home.body.includes('>Nhật ký</a>')).toBe(status === 200);
   });
 
   it('When bull-board is asked to change a queue from another site, then it is refused; its page is served with its own CSP', async () => {
-    const admin = clients.admin;
+    const admin = w.c.admin;
     const page = await admin.get('/admin/queues');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect((await admin.request('PUT', '/admin/queues/api/queues/outbound-zalo/retry/failed', { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
@@ -152,12 +116,12 @@ describe('admin web scope matrix: each role × own / other branch', () => {
   });
 
   it('When other branches try to cancel branch A\'s broadcast, then they get 404; its own cadre stops it, and the audit log shows it to the admin', async () => {
-    expect((await clients.cadreB.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(404);
-    expect((await clients.staffTwo.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(404);
-    expect((await clients.cadreA.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(303);
-    const status = await t.db.selectFrom('broadcasts').select('status').where('id', '=', broadcastOfA).executeTakeFirstOrThrow();
+    expect((await w.c.cadreB.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(404);
+    expect((await w.c.staffTwo.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(404);
+    expect((await w.c.cadreA.post(`/admin/broadcasts/${broadcastOfA}/cancel`)).status).toBe(303);
+    const status = await w.db.selectFrom('broadcasts').select('status').where('id', '=', broadcastOfA).executeTakeFirstOrThrow();
     expect(status.status).toBe('cancelled');
-    const audit = await clients.admin.get('/admin/audit');
+    const audit = await w.c.admin.get('/admin/audit');
     expect(audit.body).toContain('Dừng gửi tin');
     expect(audit.body).toContain('Gửi tin');
     expect(audit.body).toContain('Đăng nhập');

@@ -97,6 +97,18 @@ describe('webhook routes (Messenger through the real route, intake and PostgreSQ
     expect(await recorded()).toEqual([]);
   });
 
+  it('When a signed batch holds a good message and a malformed one, then 200, the good one is recorded and the bad one logged by its path', async () => {
+    const item = (mid: string | undefined) => ({ sender: { id: '7001' }, recipient: { id: '2' }, timestamp: FIXTURES_STAMPED_AT, message: { ...(mid ? { mid } : {}), text: 'Cho mình hỏi lịch sinh hoạt' } });
+    const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: '2', time: 1, messaging: [item('m_good_in_batch'), item(undefined)] }] }));
+    const res = await post(body, signed(body));
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    expect((await recorded()).map((r) => r.event_key)).toEqual(['m_good_in_batch']);
+    const warned = logs.lines().find((l) => l.msg === 'webhook items refused: signed but malformed; the good items of the batch are taken');
+    expect(warned).toMatchObject({ events: 1, malformed: [expect.stringMatching(/^entry\[0\]\.messaging\[1\]\.message\.mid/)] });
+    expect(JSON.stringify(warned)).not.toContain('lịch sinh hoạt');
+  });
+
   it('When a signed message carries NUL and lone surrogates (text and ids), then 200, recorded with them made storable, and its stored conversation is the one queued', async () => {
     const raw = {
       object: 'page',

@@ -150,6 +150,28 @@ describe('parseMessengerWebhook', () => {
     expect(failure(body)).toMatch(reason);
   });
 
+  it('When a batch holds a malformed item and an entry beside good items, then the good ones are events and the bad ones are named by path', () => {
+    const good = { ...user, message: { mid: 'm_good_1', text: 'xin chào' } };
+    const body = JSON.stringify({
+      object: 'page',
+      entry: [
+        { id: PAGE_ID, time: 1, messaging: [good, { ...user, message: { text: 'no mid' } }] },
+        { time: 1, messaging: [] },
+        { id: PAGE_ID, time: 1, messaging: [{ ...good, message: { mid: 'm_good_2', text: 'tiếp' } }] },
+      ],
+    });
+    const result = parseMessengerWebhook(Buffer.from(body, 'utf8'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.events.map((e) => e.eventKey)).toEqual(['m_good_1', 'm_good_2']);
+    expect(result.malformed).toEqual([expect.stringMatching(/^entry\[0\]\.messaging\[1\]\.message\.mid/), expect.stringMatching(/^entry\[1\]\.id/)]);
+  });
+
+  it('When every item of a batch is malformed, then the body is refused, naming each', () => {
+    const reason = failure(wrap([{ ...user, message: { text: 'a' } }, { ...user, read: {} }]));
+    expect(reason).toMatch(/^entry\[0\]\.messaging\[0\]\.message\.mid.*; entry\[0\]\.messaging\[1\]\.read\.watermark/);
+  });
+
   it('When the bytes are not valid UTF-8, then the body is refused', () => {
     expect(failure(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]))).toMatch(/UTF-8/);
   });

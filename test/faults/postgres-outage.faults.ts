@@ -37,7 +37,7 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
     await sleep(1_000);
     if (app.child.exitCode !== null || app.child.signalCode !== null) {
       const last = app.problems().slice(-5).map((l) => JSON.stringify(l).slice(0, 1500));
-      await load.stop().catch(() => undefined);
+      await load.abandon();
       throw new Error(`the app died during the PostgreSQL outage (exit ${app.child.exitCode ?? app.child.signalCode}):\n${last.join('\n')}\n${app.stderr().slice(-2000)}`);
     }
     await sleep(STEADY_MS);

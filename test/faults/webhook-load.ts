@@ -19,6 +19,8 @@ export interface Answer {
 export interface WebhookLoad {
   /** Stops making new events and resolves once every event made was answered 200. */
   stop(): Promise<void>;
+  /** Stops making and delivering events at once (the app died: nothing would ever answer 200). */
+  abandon(): Promise<void>;
   readonly answers: Answer[];
   /** Event keys made, and those acknowledged (answered 200 at some delivery). */
   readonly made: Map<string, SignedWebhook>;
@@ -36,6 +38,7 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
   const inFlight = new Set<Promise<void>>();
   let redelivered = 0;
   let running = true;
+  let abandoned = false;
 
   async function deliver(hook: SignedWebhook): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
@@ -53,6 +56,7 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
         acknowledged.add(hook.eventKey);
         return;
       }
+      if (abandoned) return;
       await sleep(options.redeliverMs ?? 500);
     }
   }
@@ -83,6 +87,12 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
       await pump;
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       await agent.close();
+    },
+    async abandon() {
+      abandoned = true;
+      running = false;
+      await pump;
+      await agent.destroy();
     },
   };
 }

@@ -68,6 +68,7 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
   const hangMs = options.hangMs ?? 15_000;
   let mode: FaultMode = 'ok';
   let turn = 0;
+  let fiveTurn = 0;
   let tokenSeq = 1;
   let access = `zalo-access-${tokenSeq}`;
   let refresh = `zalo-refresh-${tokenSeq}`;
@@ -104,7 +105,8 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
       else json(res, 429, { error: -32, message: 'Exceed rate limit' });
       return true;
     }
-    const status = turn++ % 2 === 0 ? 500 : 503;
+    // Its own counter: stepping `turn` here too made 'mixed' skip every timeout (429, 5xx, 429, 5xx…).
+    const status = fiveTurn++ % 2 === 0 ? 500 : 503;
     countFault(String(status));
     if (channel === 'messenger') json(res, status, { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'faults' } });
     else json(res, status, { error: -1, message: 'Internal server error' });

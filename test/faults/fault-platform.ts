@@ -32,6 +32,8 @@ export interface FaultPlatform {
   readonly counts: { delivered: number; faulted: number; byFault: Record<string, number>; rejectedToken: number; refreshes: number; refusedRefreshes: number };
   /** Epoch ms of the last delivered message. */
   lastDeliveredAt(): number;
+  /** Epoch ms of the first message delivered at or after `since`, if any. */
+  firstDeliveredAfter(since: number): number | undefined;
   reset(): void;
   close(): Promise<void>;
 }
@@ -75,6 +77,8 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
   let lastAt = 0;
   let seq = 0;
   const delivered = new Map<string, number>();
+  // Every delivery's time, in order (a few tens of thousands at most).
+  const deliveredTimes: number[] = [];
   const counts = { delivered: 0, faulted: 0, byFault: {} as Record<string, number>, rejectedToken: 0, refreshes: 0, refusedRefreshes: 0 };
   const sockets = new Set<Socket>();
   const hung = new Set<NodeJS.Timeout>();
@@ -118,6 +122,7 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
     delivered.set(key, (delivered.get(key) ?? 0) + 1);
     counts.delivered++;
     lastAt = Date.now();
+    deliveredTimes.push(lastAt);
   }
 
   const server: Server = createServer((req, res) => {
@@ -192,8 +197,10 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
     delivered,
     counts,
     lastDeliveredAt: () => lastAt,
+    firstDeliveredAfter: (since) => deliveredTimes.find((t) => t >= since),
     reset() {
       delivered.clear();
+      deliveredTimes.length = 0;
       Object.assign(counts, { delivered: 0, faulted: 0, byFault: {}, rejectedToken: 0, refreshes: 0, refusedRefreshes: 0 });
     },
     async close() {

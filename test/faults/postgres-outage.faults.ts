@@ -47,6 +47,8 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
     if (quiet.at !== null) await until('the broadcast completed', async () => (await world.broadcastFigures(broadcastId))?.status === 'completed', 60_000, 250);
     const duringOutage = answersBetween(load.answers, stoppedAt + 500, backAt);
     const turns = await turnFigures(world.db, world.platform, load);
+    const firstSend = world.platform.firstDeliveredAfter(backAt);
+    const firstSendAfterBack = firstSend === undefined ? 'none' : `${((firstSend - backAt) / 1000).toFixed(1)} s`;
     const bc = perRecipient(world.platform, RECIPIENTS);
     const figures = (await world.broadcastFigures(broadcastId))!;
     const unknown = await sql<{ n: number }>`select count(*)::int as n from deliveries where broadcast_id is not null and error_code = 'unknown_outcome'`.execute(world.db);
@@ -60,7 +62,7 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
       doubled: turns.doubledReplies,
       recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
-        'still open at the end': quiet.open, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome },
+        'first message at the platform after the database was back': firstSendAfterBack, 'still open at the end': quiet.open, 'open after the load stopped': quiet.timeline, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome },
     });
     reportFigures({
       scenario: `2b. the same outage during a broadcast to ${RECIPIENTS} recipients (150/s per channel)`,

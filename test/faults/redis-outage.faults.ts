@@ -46,6 +46,7 @@ describe('fault: Redis stopped and started under webhook load', () => {
       recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
         'still open at the end': quiet.open,
+        'open after the load stopped': quiet.timeline,
         'answers while down': duringOutage,
         redeliveries: load.redeliveries(),
         'first 200 after Redis was back': firstOkAfter === undefined ? 'none' : `${((firstOkAfter - backAt) / 1000).toFixed(1)} s`,

@@ -99,9 +99,11 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
 
 /**
  * Waits until no inbound event is left to process and no send is left queued or in flight; returns
- * when that was, or (timed out) null and what was still open, so the scenario still prints figures.
+ * when that was, or (timed out) null and what was still open, so the scenario still prints figures;
+ * and what was open every 5 s meanwhile (`timeline`, keyed by seconds since the call), to say what
+ * a slow recovery waited for.
  */
-export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: number | null; open: Record<string, number> }> {
+export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: number | null; open: Record<string, number>; timeline: Record<string, Record<string, number>> }> {
   const openNow = async (): Promise<Record<string, number>> => {
     try {
       const rows = await sql<{ what: string; n: number }>`
@@ -113,11 +115,15 @@ export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: num
       return { 'database unreachable': 1 };
     }
   };
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const timeline: Record<string, Record<string, number>> = {};
   for (;;) {
     const open = await openNow();
-    if (Object.keys(open).length === 0) return { at: Date.now(), open };
-    if (Date.now() > deadline) return { at: null, open };
+    const slot = `${Math.floor((Date.now() - started) / 5_000) * 5} s`;
+    timeline[slot] ??= open;
+    if (Object.keys(open).length === 0) return { at: Date.now(), open, timeline };
+    if (Date.now() > deadline) return { at: null, open, timeline };
     await sleep(250);
   }
 }

@@ -32,6 +32,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export interface PatienceOptions {
   /** How long to keep trying while the database is away, from the first failure (ms). */
   readonly patienceMs: number;
+  /** Whether an error that is not an outage is tried twice more (default) or thrown at once. */
+  readonly retryOtherErrors?: boolean;
   /** Told before each wait (to log the first one, say); must not throw. */
   readonly onWait?: (error: unknown, attempt: number, delayMs: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -49,7 +51,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /**
  * Runs `work` until it succeeds: while the error says the database is away, for up to
  * `patienceMs` (a try every 250 ms at first, every 2 s once it lasts); any other error, twice
- * more. Then the last error is thrown. `work` must be safe to run again after a failure (a
+ * more (unless `retryOtherErrors` is false). Then the last error is thrown. `work` must be safe to run again after a failure (a
  * statement whose answer was lost may have committed).
  */
 export async function withDatabasePatience<T>(work: () => Promise<T>, options: PatienceOptions): Promise<T> {
@@ -68,7 +70,7 @@ export async function withDatabasePatience<T>(work: () => Promise<T>, options: P
         if (left <= 0) throw error;
         delay = Math.min(left, OUTAGE_RETRY_MAX_MS, OUTAGE_RETRY_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
       } else {
-        if (otherErrors >= OTHER_ERROR_DELAYS_MS.length) throw error;
+        if (options.retryOtherErrors === false || otherErrors >= OTHER_ERROR_DELAYS_MS.length) throw error;
         delay = OTHER_ERROR_DELAYS_MS[otherErrors]!;
         otherErrors += 1;
       }

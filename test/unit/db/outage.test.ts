@@ -83,6 +83,23 @@ describe('withDatabasePatience', () => {
     expect(onWait).toHaveBeenCalledTimes(2);
   });
 
+  it('When other errors are not to be retried, then the first is thrown at once (an outage is still waited out)', async () => {
+    const time = fakeTime();
+    const errors = [withCode('ECONNREFUSED'), withCode('23505')];
+    let calls = 0;
+    await expect(
+      withDatabasePatience(
+        async () => {
+          calls += 1;
+          throw errors.shift() ?? new Error('more calls than expected');
+        },
+        { patienceMs: 60_000, sleep: time.sleep, now: time.now, retryOtherErrors: false },
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(calls).toBe(2);
+    expect(time.waits).toEqual([250]);
+  });
+
   it('When the work succeeds at once, then nothing waits', async () => {
     const time = fakeTime();
     expect(await withDatabasePatience(async () => 7, { patienceMs: 60_000, sleep: time.sleep, now: time.now })).toBe(7);

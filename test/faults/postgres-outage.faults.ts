@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { sleep, until } from '../helpers/e2e';
-import { createFaultWorld, perRecipient, reportFigures, type FaultWorld } from './fault-world';
+import { createFaultWorld, perRecipient, problemsByMessage, reportFigures, type FaultWorld } from './fault-world';
 import { answersBetween, startWebhookLoad, turnFigures, waitForQuiet } from './webhook-load';
 
 /**
@@ -62,7 +62,7 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
       doubled: turns.doubledReplies,
       recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
-        'first message at the platform after the database was back': firstSendAfterBack, 'still open at the end': quiet.open, 'open after the load stopped': quiet.timeline, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome },
+        'first message at the platform after the database was back': firstSendAfterBack, 'still open at the end': quiet.open, 'open after the load stopped': quiet.timeline, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome, 'app warnings and errors': problemsByMessage(world.apps) },
     });
     reportFigures({
       scenario: `2b. the same outage during a broadcast to ${RECIPIENTS} recipients (150/s per channel)`,

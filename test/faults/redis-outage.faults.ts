@@ -1,5 +1,5 @@
 import { sleep } from '../helpers/e2e';
-import { createFaultWorld, reportFigures, type FaultWorld } from './fault-world';
+import { createFaultWorld, problemsByMessage, reportFigures, type FaultWorld } from './fault-world';
 import { answersBetween, startWebhookLoad, turnFigures, waitForQuiet } from './webhook-load';
 
 /**
@@ -53,6 +53,7 @@ describe('fault: Redis stopped and started under webhook load', () => {
         'replies at the platform / recorded sent': `${f.repliesAtPlatform} / ${f.repliesRecordedSent}`,
         'reply sends of unknown outcome': f.replyUnknownOutcome,
         'app restarted': 'no',
+        'app warnings and errors': problemsByMessage(world.apps),
       },
     });
 

@@ -151,7 +151,7 @@ export function parseSendMode(stored: string | null, channel: PlatformChannel): 
  * statement. Recording what the platform answered matters most: given up, a delivered send would
  * stay 'sending' and end as unknown_outcome. Claims and the policy's reads wait as well, so that
  * the jobs of an outage resume within seconds of its end instead of after their backoff. Well
- * under the relay's 5 minutes for a 'sending' row (schedules.ts), which it must never sweep from
+ * under the relay's 5 minutes for a 'sending' row (queues.ts OUTBOX_RELAY_DEFAULTS), which it must never sweep from
  * a live job. A worker that dies while waiting leaves the row 'sending': at most once, as ever.
  */
 export const DATABASE_PATIENCE_MS = 90_000;

@@ -37,8 +37,14 @@ export function createPool(databaseUrl: string, options: DbOptions = {}): pg.Poo
 
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const pool = createPool(databaseUrl, options);
-  // An idle client losing its server (PostgreSQL restarted) must not crash the process.
+  // A client losing its server (PostgreSQL restarted, the connection cut) emits 'error'; with no
+  // listener that is an uncaught exception and the process exits. The pool listens to its idle
+  // clients only: a client checked out (a query running, or a transaction between two queries)
+  // has no listener of its own, so every client gets one for its whole life. Nothing is hidden:
+  // the client's queries fail with the same error, and the pool discards a client that lost its
+  // connection when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // The cursor lets `.stream()` read a large result in batches (exports) instead of all at once.
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

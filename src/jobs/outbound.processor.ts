@@ -25,8 +25,11 @@
  *               'failed' with unknown_outcome, never resent.
  * Retries:      as above; the last attempt of a retryable failure leaves the row 'failed' with
  *               its last error (counted from the job's attempts, not from a Worker event, so a
- *               crash cannot skip it). Errors of our own (PostgreSQL or Redis away) throw and
- *               retry; a row left 'queued' after its job gave up is re-enqueued by the relay.
+ *               crash cannot skip it). PostgreSQL away (a restart, a failover): every statement
+ *               of the job (claim, policy read, record) waits for it, up to DATABASE_PATIENCE_MS,
+ *               then throws and the job retries; a send already made is recorded once the
+ *               database is back instead of ending as unknown_outcome. Redis away: the job
+ *               throws and retries; a row left 'queued' after its job gave up is re-enqueued by the relay.
  * Order:        a member gets their messages in the order the rows were created: the claim waits
  *               while an older row of the same identity is queued (and due) or sending. The job
  *               then moves itself to delayed (no attempt used) and is promoted as soon as that
@@ -65,6 +68,7 @@ import {
 } from '../domain/deliveries/deliveries.repository';
 import { claimUnits, classifyUnclaimed, recordSentAndClaimNext, type AfterSent, type SentInUnit } from '../domain/deliveries/delivery-units.repository';
 import { createGroupCommit } from '../db/group-commit';
+import { withDatabasePatience } from '../db/outage';
 import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
@@ -142,8 +146,15 @@ export function parseSendMode(stored: string | null, channel: PlatformChannel): 
   return parsed.data;
 }
 
-const RECORD_RETRY_DELAYS_MS = [0, 250, 1_000];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * How long a job waits for PostgreSQL to come back (a restart, a failover) before giving up on a
+ * statement. Recording what the platform answered matters most: given up, a delivered send would
+ * stay 'sending' and end as unknown_outcome. Claims and the policy's reads wait as well, so that
+ * the jobs of an outage resume within seconds of its end instead of after their backoff. Well
+ * under the relay's 5 minutes for a 'sending' row (queues.ts OUTBOX_RELAY_DEFAULTS), which it must never sweep from
+ * a live job. A worker that dies while waiting leaves the row 'sending': at most once, as ever.
+ */
+export const DATABASE_PATIENCE_MS = 90_000;
 
 export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDeps): OutboundProcessor {
   const channel = sender.channel;
@@ -151,30 +162,36 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   const now = deps.now ?? (() => new Date());
   const { db, logger } = deps;
 
+  /** `work` with DATABASE_PATIENCE_MS; the first wait of each is logged once. */
+  function patiently<T>(what: string, deliveryId: number, work: () => Promise<T>): Promise<T> {
+    return withDatabasePatience(work, {
+      patienceMs: DATABASE_PATIENCE_MS,
+      onWait: (err, attempt) => {
+        if (attempt === 1) logger.warn({ err, deliveryId, channel, patienceMs: DATABASE_PATIENCE_MS }, `outbound: ${what} failed; trying again while the database is away`);
+      },
+    });
+  }
+
   /**
-   * Records an outcome, trying a few times (after a send, losing the record would turn it into
-   * unknown_outcome); then, unless the row goes back to the queue, wakes the member's next message.
+   * Records an outcome, waiting out a database outage (after a send, losing the record would turn
+   * it into unknown_outcome); then, unless the row goes back to the queue, wakes the member's next message.
    */
   async function record(claimed: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
     const deliveryId = claimed.id;
-    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
-      if (delay > 0) await sleep(delay);
-      try {
-        if (!(await recordOutcome(db, deliveryId, outcome))) {
-          logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
-        } else if (outcome.kind !== 'requeued') {
-          sendsTotal.inc({ purpose: claimed.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
-        }
-        if (outcome.kind !== 'requeued') await wakeNext(claimed);
-        return;
-      } catch (err) {
-        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
-          const messageIds = outcome.kind === 'sent' ? outcome.messageIds : undefined;
-          logger.error({ err, deliveryId, outcome: outcome.kind, messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
-          throw err;
-        }
-      }
+    let recorded: boolean;
+    try {
+      recorded = await patiently(`recording a ${outcome.kind} outcome`, deliveryId, () => recordOutcome(db, deliveryId, outcome));
+    } catch (err) {
+      const messageIds = outcome.kind === 'sent' ? outcome.messageIds : undefined;
+      logger.error({ err, deliveryId, outcome: outcome.kind, messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
+      throw err;
     }
+    if (!recorded) {
+      logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
+    } else if (outcome.kind !== 'requeued') {
+      sendsTotal.inc({ purpose: claimed.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
+    }
+    if (outcome.kind !== 'requeued') await wakeNext(claimed);
   }
 
   /** Promotes the job of the member's next queued message, if it is waiting its turn (best effort: it rechecks on its own). */
@@ -246,28 +263,22 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   // The units' claims and records of the jobs running at once go together: one statement each.
-  const claimNext = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
+  const claimGroup = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
   const recordGroup = createGroupCommit((items: readonly SentInUnit[]) => recordSentAndClaimNext(db, items));
+  const claimNext = (unit: readonly number[]) => patiently('claiming a unit', unit[0]!, () => claimGroup(unit));
 
   /**
-   * Records a unit's row as sent and claims the unit's next row, in one statement (retried a few
-   * times, as `record`); when the unit has no row left, wakes the member's next message.
+   * Records a unit's row as sent and claims the unit's next row, in one statement (waiting out a
+   * database outage, as `record`); when the unit has no row left, wakes the member's next message.
    */
   async function recordSentAndClaim(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
-    let after: AfterSent | undefined;
-    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
-      if (delay > 0) await sleep(delay);
-      try {
-        after = await recordGroup({ id: claimed.id, messageIds, unit });
-        break;
-      } catch (err) {
-        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
-          logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
-          throw err;
-        }
-      }
+    let after: AfterSent;
+    try {
+      after = await patiently('recording a sent outcome', claimed.id, () => recordGroup({ id: claimed.id, messageIds, unit }));
+    } catch (err) {
+      logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
+      throw err;
     }
-    if (!after) return undefined;
     if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
     else sendsTotal.inc({ purpose: claimed.purpose, channel, result: 'sent' });
     logger.debug({ deliveryId: claimed.id, channel, messages: messageIds.length, claims: claimed.attempts }, 'outbound: sent');
@@ -297,7 +308,14 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       return { kind: 'done', outcome: 'skipped' };
     }
     if (claimed.purpose !== 'reply') {
-      const verdict = await policyVerdict(db, channel, claimed, deps.policy, now());
+      let verdict;
+      try {
+        verdict = await patiently("reading the policy's facts", id, () => policyVerdict(db, channel, claimed, deps.policy, now()));
+      } catch (err) {
+        // Nothing was sent: the row goes back to the queue and the job retries.
+        await record(claimed, { kind: 'requeued', code: 'policy_unavailable', message: `the delivery policy could not be read: ${err instanceof Error ? err.message : String(err)}` });
+        throw err;
+      }
       if (verdict.kind === 'send') return verdict;
       await record(claimed, verdict.record);
       if (verdict.outcome === 'deferred') deferredTotal.inc({ channel, reason: verdict.reason });
@@ -326,7 +344,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   async function processUnit(job: Job<OutboundJob, OutboundResult>, token: string | undefined, unit: readonly number[]): Promise<OutboundResult> {
     let claimed = await claimNext(unit);
     if (!claimed) {
-      const why = await classifyUnclaimed(db, unit);
+      const why = await patiently('looking at an unclaimed unit', unit[0]!, () => classifyUnclaimed(db, unit));
       if (why.kind === 'notQueued') {
         await wakeNextAfter(Math.max(...unit));
         return { outcome: 'notQueued' };
@@ -377,7 +395,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   return async (job, token) => {
     await deps.beforeJob?.();
     if (job.data.unit && job.data.unit.length > 0) return processUnit(job, token, job.data.unit);
-    const claim = await claimDelivery(db, job.data.deliveryId);
+    const claim = await patiently('claiming a delivery', job.data.deliveryId, () => claimDelivery(db, job.data.deliveryId));
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
       // A run of this job that died after finishing the row (a stalled job run again) never woke

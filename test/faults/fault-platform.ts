@@ -32,6 +32,8 @@ export interface FaultPlatform {
   readonly counts: { delivered: number; faulted: number; byFault: Record<string, number>; rejectedToken: number; refreshes: number; refusedRefreshes: number };
   /** Epoch ms of the last delivered message. */
   lastDeliveredAt(): number;
+  /** Epoch ms of the first message delivered at or after `since`, if any. */
+  firstDeliveredAfter(since: number): number | undefined;
   reset(): void;
   close(): Promise<void>;
 }
@@ -68,12 +70,15 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
   const hangMs = options.hangMs ?? 15_000;
   let mode: FaultMode = 'ok';
   let turn = 0;
+  let fiveTurn = 0;
   let tokenSeq = 1;
   let access = `zalo-access-${tokenSeq}`;
   let refresh = `zalo-refresh-${tokenSeq}`;
   let lastAt = 0;
   let seq = 0;
   const delivered = new Map<string, number>();
+  // Every delivery's time, in order (a few tens of thousands at most).
+  const deliveredTimes: number[] = [];
   const counts = { delivered: 0, faulted: 0, byFault: {} as Record<string, number>, rejectedToken: 0, refreshes: 0, refusedRefreshes: 0 };
   const sockets = new Set<Socket>();
   const hung = new Set<NodeJS.Timeout>();
@@ -104,7 +109,8 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
       else json(res, 429, { error: -32, message: 'Exceed rate limit' });
       return true;
     }
-    const status = turn++ % 2 === 0 ? 500 : 503;
+    // Its own counter: stepping `turn` here too made 'mixed' skip every timeout (429, 5xx, 429, 5xx…).
+    const status = fiveTurn++ % 2 === 0 ? 500 : 503;
     countFault(String(status));
     if (channel === 'messenger') json(res, status, { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'faults' } });
     else json(res, status, { error: -1, message: 'Internal server error' });
@@ -116,6 +122,7 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
     delivered.set(key, (delivered.get(key) ?? 0) + 1);
     counts.delivered++;
     lastAt = Date.now();
+    deliveredTimes.push(lastAt);
   }
 
   const server: Server = createServer((req, res) => {
@@ -190,8 +197,10 @@ export async function startFaultPlatform(options: FaultPlatformOptions): Promise
     delivered,
     counts,
     lastDeliveredAt: () => lastAt,
+    firstDeliveredAfter: (since) => deliveredTimes.find((t) => t >= since),
     reset() {
       delivered.clear();
+      deliveredTimes.length = 0;
       Object.assign(counts, { delivered: 0, faulted: 0, byFault: {}, rejectedToken: 0, refreshes: 0, refusedRefreshes: 0 });
     },
     async close() {

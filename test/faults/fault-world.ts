@@ -169,6 +169,18 @@ export function perRecipient(platform: FaultPlatform, recipients: number, excuse
   return { missing, doubled, excusedMissing, problems: problems.slice(0, 20) };
 }
 
+/** The app's warnings and errors, counted by message (what it went through, in a line). */
+export function problemsByMessage(apps: readonly { problems(): { msg?: string; level?: string }[] }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const app of apps) {
+    for (const line of app.problems()) {
+      const key = `${line.level ?? '?'}: ${String(line.msg ?? '').slice(0, 90)}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
 /** What every scenario prints, and appends as one JSON line to FAULTS_FIGURES_FILE when set. */
 export interface ScenarioFigures {
   readonly scenario: string;

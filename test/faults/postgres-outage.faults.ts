@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { sleep, until } from '../helpers/e2e';
-import { createFaultWorld, perRecipient, reportFigures, type FaultWorld } from './fault-world';
+import { createFaultWorld, perRecipient, problemsByMessage, reportFigures, type FaultWorld } from './fault-world';
 import { answersBetween, startWebhookLoad, turnFigures, waitForQuiet } from './webhook-load';
 
 /**
@@ -37,7 +37,7 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
     await sleep(1_000);
     if (app.child.exitCode !== null || app.child.signalCode !== null) {
       const last = app.problems().slice(-5).map((l) => JSON.stringify(l).slice(0, 1500));
-      await load.stop().catch(() => undefined);
+      await load.abandon();
       throw new Error(`the app died during the PostgreSQL outage (exit ${app.child.exitCode ?? app.child.signalCode}):\n${last.join('\n')}\n${app.stderr().slice(-2000)}`);
     }
     await sleep(STEADY_MS);
@@ -47,6 +47,8 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
     if (quiet.at !== null) await until('the broadcast completed', async () => (await world.broadcastFigures(broadcastId))?.status === 'completed', 60_000, 250);
     const duringOutage = answersBetween(load.answers, stoppedAt + 500, backAt);
     const turns = await turnFigures(world.db, world.platform, load);
+    const firstSend = world.platform.firstDeliveredAfter(backAt);
+    const firstSendAfterBack = firstSend === undefined ? 'none' : `${((firstSend - backAt) / 1000).toFixed(1)} s`;
     const bc = perRecipient(world.platform, RECIPIENTS);
     const figures = (await world.broadcastFigures(broadcastId))!;
     const unknown = await sql<{ n: number }>`select count(*)::int as n from deliveries where broadcast_id is not null and error_code = 'unknown_outcome'`.execute(world.db);
@@ -60,7 +62,7 @@ describe('fault: PostgreSQL stopped and started during turns and a broadcast', (
       doubled: turns.doubledReplies,
       recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
-        'still open at the end': quiet.open, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome },
+        'first message at the platform after the database was back': firstSendAfterBack, 'still open at the end': quiet.open, 'open after the load stopped': quiet.timeline, 'answers while down': duringOutage, redeliveries: load.redeliveries(), 'replies at the platform / recorded sent': `${turns.repliesAtPlatform} / ${turns.repliesRecordedSent}`, 'reply sends of unknown outcome': turns.replyUnknownOutcome, 'app warnings and errors': problemsByMessage(world.apps) },
     });
     reportFigures({
       scenario: `2b. the same outage during a broadcast to ${RECIPIENTS} recipients (150/s per channel)`,

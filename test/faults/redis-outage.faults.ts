@@ -1,5 +1,5 @@
 import { sleep } from '../helpers/e2e';
-import { createFaultWorld, reportFigures, type FaultWorld } from './fault-world';
+import { createFaultWorld, problemsByMessage, reportFigures, type FaultWorld } from './fault-world';
 import { answersBetween, startWebhookLoad, turnFigures, waitForQuiet } from './webhook-load';
 
 /**
@@ -46,12 +46,14 @@ describe('fault: Redis stopped and started under webhook load', () => {
       recoveryMs: quiet.at === null ? null : quiet.at - backAt,
       notes: {
         'still open at the end': quiet.open,
+        'open after the load stopped': quiet.timeline,
         'answers while down': duringOutage,
         redeliveries: load.redeliveries(),
         'first 200 after Redis was back': firstOkAfter === undefined ? 'none' : `${((firstOkAfter - backAt) / 1000).toFixed(1)} s`,
         'replies at the platform / recorded sent': `${f.repliesAtPlatform} / ${f.repliesRecordedSent}`,
         'reply sends of unknown outcome': f.replyUnknownOutcome,
         'app restarted': 'no',
+        'app warnings and errors': problemsByMessage(world.apps),
       },
     });
 

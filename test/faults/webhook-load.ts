@@ -19,6 +19,8 @@ export interface Answer {
 export interface WebhookLoad {
   /** Stops making new events and resolves once every event made was answered 200. */
   stop(): Promise<void>;
+  /** Stops making and delivering events at once (the app died: nothing would ever answer 200). */
+  abandon(): Promise<void>;
   readonly answers: Answer[];
   /** Event keys made, and those acknowledged (answered 200 at some delivery). */
   readonly made: Map<string, SignedWebhook>;
@@ -36,6 +38,7 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
   const inFlight = new Set<Promise<void>>();
   let redelivered = 0;
   let running = true;
+  let abandoned = false;
 
   async function deliver(hook: SignedWebhook): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
@@ -53,6 +56,7 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
         acknowledged.add(hook.eventKey);
         return;
       }
+      if (abandoned) return;
       await sleep(options.redeliverMs ?? 500);
     }
   }
@@ -84,14 +88,22 @@ export function startWebhookLoad(baseUrl: string, options: { users: number; perS
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       await agent.close();
     },
+    async abandon() {
+      abandoned = true;
+      running = false;
+      await pump;
+      await agent.destroy();
+    },
   };
 }
 
 /**
  * Waits until no inbound event is left to process and no send is left queued or in flight; returns
- * when that was, or (timed out) null and what was still open, so the scenario still prints figures.
+ * when that was, or (timed out) null and what was still open, so the scenario still prints figures;
+ * and what was open every 5 s meanwhile (`timeline`, keyed by seconds since the call), to say what
+ * a slow recovery waited for.
  */
-export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: number | null; open: Record<string, number> }> {
+export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: number | null; open: Record<string, number>; timeline: Record<string, Record<string, number>> }> {
   const openNow = async (): Promise<Record<string, number>> => {
     try {
       const rows = await sql<{ what: string; n: number }>`
@@ -103,11 +115,15 @@ export async function waitForQuiet(db: Db, timeoutMs: number): Promise<{ at: num
       return { 'database unreachable': 1 };
     }
   };
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const timeline: Record<string, Record<string, number>> = {};
   for (;;) {
     const open = await openNow();
-    if (Object.keys(open).length === 0) return { at: Date.now(), open };
-    if (Date.now() > deadline) return { at: null, open };
+    const slot = `${Math.floor((Date.now() - started) / 5_000) * 5} s`;
+    timeline[slot] ??= open;
+    if (Object.keys(open).length === 0) return { at: Date.now(), open, timeline };
+    if (Date.now() > deadline) return { at: null, open, timeline };
     await sleep(250);
   }
 }

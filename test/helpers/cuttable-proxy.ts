@@ -1,0 +1,59 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a server (the tests' shared PostgreSQL) that a test can cut and restore:
+ * `cut` closes the listening port and resets every open connection, as a server that stops does
+ * (the clients see ECONNRESET, then ECONNREFUSED); `restore` listens on the same port again. The
+ * shared server itself is never touched.
+ */
+export interface CuttableProxy {
+  readonly port: number;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCuttableProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  };
+  let server: Server | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const s = createServer((client) => {
+        const upstream = connect(target.port, target.host);
+        track(client);
+        track(upstream);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.once('close', () => upstream.destroy());
+        upstream.once('close', () => client.destroy());
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        server = s;
+        const address = s.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      const s = server;
+      server = undefined;
+      if (!s) return resolve();
+      s.close(() => resolve());
+      for (const socket of sockets) socket.resetAndDestroy();
+    });
+  const port = await listen(0);
+  return {
+    port,
+    cut: closeServer,
+    async restore() {
+      if (!server) await listen(port);
+    },
+    close: closeServer,
+  };
+}

@@ -1,5 +1,4 @@
 import type { StaffRole } from '../src/db/types';
-import { AppError } from '../src/errors/app-error';
 import { createStaffAccount, STAFF_ROLE_NAMES, STAFF_ROLES } from '../src/domain/staff/staff-account.service';
 import { runScript } from '../src/main/cli';
 import { commandUsageError, parseCommandOptions } from '../src/main/cli-args';

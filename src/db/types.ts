@@ -189,6 +189,8 @@ export interface ParticipationsTable {
   approved_at: Timestamp | null;
   rejected_at: Timestamp | null;
   updated_at: UpdatedAt;
+  /** The member's branch, copied and kept by triggers (migrations/20261129_0630_report_scope.ts): never written here. */
+  branch_id: ColumnType<string | null, never, never>;
 }
 
 export interface ProofsTable {
@@ -220,6 +222,16 @@ export interface ProofsTable {
   duplicate_of_proof_id: string | null;
   /** The member confirmed the post carries the wave's required hashtag. */
   hashtag_confirmed: boolean | null;
+  /** The member's branch, copied and kept by triggers (migrations/20261129_0630_report_scope.ts): never written here. */
+  branch_id: ColumnType<string | null, never, never>;
+}
+
+/** Per wave, branch and role: verified cadres / members who took part, kept by triggers (migration 0630). */
+export interface WaveBranchTalliesTable {
+  wave_id: ColumnType<string, never, never>;
+  branch_id: ColumnType<string | null, never, never>;
+  role: ColumnType<'cadre' | 'member', never, never>;
+  took_part: ColumnType<number, never, never>;
 }
 
 /** Proof images, once per content hash (migrations/20261129_0201_proofs.ts says why in the database). */
@@ -432,6 +444,7 @@ export interface Database {
   link_attempts: LinkAttemptsTable;
   cadre_nudges: CadreNudgesTable;
   schedule_runs: ScheduleRunsTable;
+  wave_branch_tallies: WaveBranchTalliesTable;
 }
 
 export type UnitRow = Selectable<UnitsTable>;

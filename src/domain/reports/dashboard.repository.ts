@@ -110,8 +110,9 @@ export async function listDistrictWaves(db: Db, plan: Pick<DashboardPlan, 'id' |
 
 /**
  * For every (wave, branch in scope): the branch's verified cadres and members and how many took
- * part. One statement: the roster is counted once per branch, the participations once per wave
- * (participations_wave_state_member_idx), then crossed with the branches.
+ * part. One statement: the roster is counted once per branch (members_branch_role_status_idx);
+ * who took part is read from wave_branch_tallies, which triggers keep per wave, branch and role
+ * (migration 0630) — counting the participations themselves read every one of the year's.
  */
 export async function participationByWaveAndBranch(db: Db, waveIds: readonly string[], branchIds: BranchScope): Promise<WaveBranchFigures[]> {
   if (waveIds.length === 0) return [];
@@ -128,15 +129,12 @@ export async function participationByWaveAndBranch(db: Db, waveIds: readonly str
       group by m.branch_id
     ),
     took as (
-      select p.wave_id, m.branch_id,
-        count(*) filter (where m.role = 'cadre')::int as cadres,
-        count(*) filter (where m.role = 'member')::int as members
-      from participations p
-      join members m on m.id = p.member_id
-      join b on b.id = m.branch_id
-      where p.wave_id = any(${[...waveIds]}::uuid[]) and p.state in ('proofSubmitted', 'approved')
-        and m.status = 'verified' and m.role in ('cadre', 'member')
-      group by p.wave_id, m.branch_id
+      select t.wave_id, t.branch_id,
+        coalesce(sum(t.took_part) filter (where t.role = 'cadre'), 0)::int as cadres,
+        coalesce(sum(t.took_part) filter (where t.role = 'member'), 0)::int as members
+      from wave_branch_tallies t join b on b.id = t.branch_id
+      where t.wave_id = any(${[...waveIds]}::uuid[])
+      group by t.wave_id, t.branch_id
     )
     select w.id as wave_id, b.id, b.code, b.name,
       coalesce(r.cadres, 0) as cadres, coalesce(t.cadres, 0) as cadres_took_part,

@@ -24,8 +24,12 @@ export interface WaveParticipant {
 }
 
 /**
- * The participants of a wave whose branch is in `branchIds` (null: every branch), by branch and
- * name, one page at a time, with their proofs (oldest first).
+ * The participants of a wave whose branch is in `branchIds` (null: every branch, and members of
+ * none last), by branch and name, one page at a time, with their proofs (oldest first).
+ * The page walks the branches in name order and, in each, its members by name
+ * (members_branch_name_idx) to their participation in the wave, stopping once the page is full
+ * (an incremental sort over the branches' order): a first page reads a branch or two, not the
+ * wave's 40,000 participations. The count reads participations_wave_branch_idx alone.
  */
 export async function listWaveParticipants(
   db: Db,
@@ -34,32 +38,32 @@ export async function listWaveParticipants(
   page: { readonly limit: number; readonly offset: number },
 ): Promise<{ total: number; participants: WaveParticipant[] }> {
   if (branchIds !== null && branchIds.length === 0) return { total: 0, participants: [] };
-  let base = db.selectFrom('participations as pa').innerJoin('members as m', 'm.id', 'pa.member_id').where('pa.wave_id', '=', waveId);
-  if (branchIds !== null) base = base.where('m.branch_id', 'in', [...branchIds]);
-  const [{ n }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    base
-      .leftJoin('units as b', 'b.id', 'm.branch_id')
-      .select([
-        'pa.id',
-        'pa.state',
-        'pa.joined_at',
-        'm.full_name',
-        'm.role',
-        'b.name as branch_name',
-        sql<ParticipantProofLink[]>`coalesce((
+  const depth = page.offset + page.limit;
+  const branches =
+    branchIds === null
+      ? sql`(select u.id, u.name from units u union all select null::uuid, null::text)`
+      : sql`(select u.id, u.name from units u where u.id = any(${[...branchIds]}::uuid[]))`;
+  let counted = db.selectFrom('participations as pa').where('pa.wave_id', '=', waveId);
+  if (branchIds !== null) counted = counted.where('pa.branch_id', '=', sql<string>`any(${[...branchIds]}::uuid[])`);
+  const [{ n }, { rows }] = await Promise.all([
+    counted.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    sql<{ id: string; state: ParticipationState; joined_at: Date; full_name: string | null; role: MemberRole; branch_name: string | null; proofs: ParticipantProofLink[] }>`
+      select x.id, x.state, x.joined_at, x.full_name, x.role, b.name as branch_name,
+        coalesce((
           select json_agg(json_build_object(
             'id', p.id, 'kind', p.kind, 'url', coalesce(p.canonical_url, p.original_url), 'platform', p.platform,
             'imageSha256', case when p.image_state = 'stored' then p.image_sha256 end, 'reviewState', p.review_state)
             order by p.submitted_at, p.id)
-          from proofs p where p.participation_id = pa.id and p.erased_at is null), '[]'::json)`.as('proofs'),
-      ])
-      .orderBy('b.name')
-      .orderBy('m.full_name')
-      .orderBy('pa.id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
+          from proofs p where p.participation_id = x.id and p.erased_at is null), '[]'::json) as proofs
+      from ${branches} as b(id, name)
+      cross join lateral (
+        select pa.id, pa.state, pa.joined_at, m.full_name, m.role
+        from members m join participations pa on pa.member_id = m.id and pa.wave_id = ${waveId}
+        where (m.branch_id = b.id or (b.id is null and m.branch_id is null))
+        order by m.full_name, pa.id limit ${depth}
+      ) x
+      order by b.name, x.full_name, x.id
+      limit ${page.limit} offset ${page.offset}`.execute(db),
   ]);
   return {
     total: Number(n),

@@ -13,6 +13,8 @@ const TABLES = [
   'cadre_nudges', 'schedule_runs',
   // Admin web (issue 6).
   'admin_sessions',
+  // The dashboard's participation counts (issue 6, at city size).
+  'wave_branch_tallies',
 ].sort();
 
 async function tablesOf(t: TestDatabase): Promise<string[]> {

@@ -1,0 +1,166 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Issue 6's admin queries at district and city size (RELIABILITY.md "The participation dashboard at
+ * city size").
+ *
+ * 1. Participations and proofs carry a copy of their member's branch (`branch_id`), so that a
+ *    scope ("the branches of my clusters") is an index condition instead of a join to members per
+ *    row: the Minh chứng queue walked every pending proof and looked its member up to find the 20
+ *    in scope. Triggers keep the copy: filled on insert, moved with the member.
+ * 2. Indexes that match the queue's filters and its order (submitted_at, id) over the proofs the
+ *    queue can show (not erased, not an image still downloading); a wave's participants by branch.
+ * 3. `wave_branch_tallies`: per wave, branch and role, how many verified cadres / members took
+ *    part (a proof sent and not rejected: participation-report.repository.ts's rule), kept in the
+ *    same transaction as the change by triggers on participations and members. The dashboard read
+ *    180,000 participations at district size (1.8 million at city size) to find these 6,000 numbers.
+ *    Triggers rather than application code because members and participations change in many
+ *    places (chat, admin, imports, erasure) and a forgotten path would make the count drift.
+ */
+const VISIBLE = sql`erased_at is null and (image_state is null or image_state = 'stored')`;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('participations').addColumn('branch_id', 'uuid').execute();
+  await db.schema.alterTable('proofs').addColumn('branch_id', 'uuid').execute();
+  await sql`update participations pa set branch_id = m.branch_id from members m where m.id = pa.member_id and m.branch_id is not null`.execute(db);
+  await sql`update proofs p set branch_id = pa.branch_id from participations pa where pa.id = p.participation_id and pa.branch_id is not null`.execute(db);
+
+  await sql`
+    create function participations_copy_branch() returns trigger language plpgsql as $$
+    begin
+      select m.branch_id into new.branch_id from members m where m.id = new.member_id;
+      return new;
+    end $$`.execute(db);
+  await sql`
+    create trigger participations_copy_branch before insert or update of member_id on participations
+    for each row execute function participations_copy_branch()`.execute(db);
+  await sql`
+    create function proofs_copy_branch() returns trigger language plpgsql as $$
+    begin
+      select pa.branch_id into new.branch_id from participations pa where pa.id = new.participation_id;
+      return new;
+    end $$`.execute(db);
+  await sql`
+    create trigger proofs_copy_branch before insert or update of participation_id on proofs
+    for each row execute function proofs_copy_branch()`.execute(db);
+
+  await sql`
+    create table wave_branch_tallies (
+      wave_id uuid not null,
+      branch_id uuid,
+      role text not null check (role in ('cadre', 'member')),
+      took_part integer not null,
+      constraint wave_branch_tallies_key unique nulls not distinct (wave_id, branch_id, role)
+    )`.execute(db);
+  await sql`
+    insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
+    select pa.wave_id, pa.branch_id, m.role, count(*)
+    from participations pa join members m on m.id = pa.member_id
+    where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
+    group by pa.wave_id, pa.branch_id, m.role`.execute(db);
+  await sql`
+    create function wave_branch_tally_add(p_wave uuid, p_branch uuid, p_role text, p_n integer) returns void language sql as $$
+      insert into wave_branch_tallies (wave_id, branch_id, role, took_part) values (p_wave, p_branch, p_role, p_n)
+      on conflict (wave_id, branch_id, role) do update set took_part = wave_branch_tallies.took_part + excluded.took_part
+    $$`.execute(db);
+  // A participation counts when it is sent and not rejected and its member is a verified cadre or
+  // member; the member's role and status are read at the time of the change. A member being
+  // deleted has already taken its participations out (members_tally_leave), so a cascaded delete
+  // finds no member and does nothing.
+  await sql`
+    create function participations_tally() returns trigger language plpgsql as $$
+    declare r record;
+    begin
+      if tg_op in ('UPDATE', 'DELETE') and old.state in ('proofSubmitted', 'approved') then
+        select role, status into r from members where id = old.member_id;
+        if found and r.status = 'verified' and r.role in ('cadre', 'member') then
+          perform wave_branch_tally_add(old.wave_id, old.branch_id, r.role, -1);
+        end if;
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') and new.state in ('proofSubmitted', 'approved') then
+        select role, status into r from members where id = new.member_id;
+        if found and r.status = 'verified' and r.role in ('cadre', 'member') then
+          perform wave_branch_tally_add(new.wave_id, new.branch_id, r.role, 1);
+        end if;
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger participations_tally_insert_delete after insert or delete on participations
+    for each row execute function participations_tally()`.execute(db);
+  // Approving a submitted proof (proofSubmitted → approved) changes nothing counted: no write.
+  await sql`
+    create trigger participations_tally_update after update on participations
+    for each row when (
+      (old.state in ('proofSubmitted', 'approved')) is distinct from (new.state in ('proofSubmitted', 'approved'))
+      or old.wave_id <> new.wave_id or old.member_id <> new.member_id or old.branch_id is distinct from new.branch_id)
+    execute function participations_tally()`.execute(db);
+  // A member whose role or status changes moves their counted participations from the old role (or
+  // nothing) to the new one; a member moved to another branch takes their participations and proofs
+  // along (participations_tally moves the counts).
+  await sql`
+    create function members_follow() returns trigger language plpgsql as $$
+    declare counted_before boolean := old.status = 'verified' and old.role in ('cadre', 'member');
+    declare counted_now boolean := new.status = 'verified' and new.role in ('cadre', 'member');
+    begin
+      if (counted_before, old.role) is distinct from (counted_now, new.role) then
+        perform wave_branch_tally_add(t.wave_id, t.branch_id, t.role, t.n)
+        from (
+          select pa.wave_id, pa.branch_id, old.role as role, -count(*)::int as n from participations pa
+          where counted_before and pa.member_id = new.id and pa.state in ('proofSubmitted', 'approved') group by pa.wave_id, pa.branch_id
+          union all
+          select pa.wave_id, pa.branch_id, new.role, count(*)::int from participations pa
+          where counted_now and pa.member_id = new.id and pa.state in ('proofSubmitted', 'approved') group by pa.wave_id, pa.branch_id
+        ) t;
+      end if;
+      if old.branch_id is distinct from new.branch_id then
+        update participations set branch_id = new.branch_id where member_id = new.id;
+        update proofs p set branch_id = new.branch_id from participations pa where pa.member_id = new.id and p.participation_id = pa.id;
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger members_follow after update of branch_id, role, status on members
+    for each row when (old.branch_id is distinct from new.branch_id or old.role <> new.role or old.status <> new.status)
+    execute function members_follow()`.execute(db);
+  await sql`
+    create function members_tally_leave() returns trigger language plpgsql as $$
+    begin
+      if old.status = 'verified' and old.role in ('cadre', 'member') then
+        perform wave_branch_tally_add(pa.wave_id, pa.branch_id, old.role, -count(*)::int)
+        from participations pa where pa.member_id = old.id and pa.state in ('proofSubmitted', 'approved') group by pa.wave_id, pa.branch_id;
+      end if;
+      return old;
+    end $$`.execute(db);
+  await sql`create trigger members_tally_leave before delete on members for each row execute function members_tally_leave()`.execute(db);
+
+  // The Minh chứng queue: each (filter, order) it offers has an index in the order it shows.
+  await sql`create index proofs_queue_state_idx on proofs (review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
+  await sql`create index proofs_queue_wave_idx on proofs (wave_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
+  await sql`create index proofs_queue_branch_idx on proofs (branch_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
+  await sql`create index proofs_queue_branch_wave_idx on proofs (branch_id, wave_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
+  // A wave's participants page: a branch's members by name, and the count in scope.
+  await db.schema.createIndex('members_branch_name_idx').on('members').columns(['branch_id', 'full_name', 'id']).execute();
+  await db.schema.createIndex('participations_wave_branch_idx').on('participations').columns(['wave_id', 'branch_id']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('participations_wave_branch_idx').execute();
+  await db.schema.dropIndex('members_branch_name_idx').execute();
+  for (const name of ['proofs_queue_branch_wave_idx', 'proofs_queue_branch_idx', 'proofs_queue_wave_idx', 'proofs_queue_state_idx']) await db.schema.dropIndex(name).execute();
+  await sql`drop trigger members_tally_leave on members`.execute(db);
+  await sql`drop function members_tally_leave()`.execute(db);
+  await sql`drop trigger members_follow on members`.execute(db);
+  await sql`drop function members_follow()`.execute(db);
+  await sql`drop trigger participations_tally_update on participations`.execute(db);
+  await sql`drop trigger participations_tally_insert_delete on participations`.execute(db);
+  await sql`drop function participations_tally()`.execute(db);
+  await sql`drop function wave_branch_tally_add(uuid, uuid, text, integer)`.execute(db);
+  await db.schema.dropTable('wave_branch_tallies').execute();
+  await sql`drop trigger proofs_copy_branch on proofs`.execute(db);
+  await sql`drop function proofs_copy_branch()`.execute(db);
+  await sql`drop trigger participations_copy_branch on participations`.execute(db);
+  await sql`drop function participations_copy_branch()`.execute(db);
+  await db.schema.alterTable('proofs').dropColumn('branch_id').execute();
+  await db.schema.alterTable('participations').dropColumn('branch_id').execute();
+}

@@ -139,8 +139,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index proofs_queue_wave_idx on proofs (wave_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
   await sql`create index proofs_queue_branch_idx on proofs (branch_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
   await sql`create index proofs_queue_branch_wave_idx on proofs (branch_id, wave_id, review_state, submitted_at, id) where ${VISIBLE}`.execute(db);
-  // A wave's participants page: a branch's members by name, and the count in scope.
-  await db.schema.createIndex('members_branch_name_idx').on('members').columns(['branch_id', 'full_name', 'id']).execute();
+  // A wave's participants page: a branch's members by name (members of no branch under the nil
+  // uuid, which gen_random_uuid never returns, so that they are one more group to walk), and the
+  // count in scope.
+  await sql`create index members_branch_name_idx on members ((coalesce(branch_id, '00000000-0000-0000-0000-000000000000'::uuid)), full_name, id)`.execute(db);
   await db.schema.createIndex('participations_wave_branch_idx').on('participations').columns(['wave_id', 'branch_id']).execute();
 }
 

@@ -2,7 +2,7 @@
  * Seeds a big district for the reports benchmark in SQL (generate_series, a few statements):
  * a district, `clusters` clusters, `branches` branches spread over them, `members` verified people
  * (one in ten a cadre), a plan with its targets, `waves` district waves, and proofs: the first wave
- * has `bigWave` of them, the next ones 10,000 each until `proofs` are placed, the last ones none
+ * has `bigWave` of them, the next `waves` − 4 share the rest evenly until `proofs` are placed, the last ones none
  * yet (waves still to come). A tenth of the proofs rejected, three in ten pending, the rest approved,
  * drawn by a hash of (member, wave) so that every branch and cluster has proofs in each state (the
  * member's number alone would give a cluster only rejected proofs), and sent at a time spread over the
@@ -31,10 +31,16 @@ export interface SeededDistrict {
 }
 
 export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSize): Promise<SeededDistrict> {
-  const perWave = 10_000;
+  // The district: 160,000 proofs over 16 waves of 10,000; a city (2,000,000 with a 400,000 wave): 100,000 each.
+  const perWave = Math.ceil((size.proofs - size.bigWave) / Math.max(1, size.waves - 4));
   if (size.bigWave > size.members || perWave > size.members) throw new Error('too few members for the proofs asked for');
   const proofsPerWave = Array.from({ length: size.waves }, (_, i) => (i === 0 ? size.bigWave : Math.max(0, Math.min(perWave, size.proofs - size.bigWave - (i - 1) * perWave))));
 
+  // Row triggers off while seeding (superuser only): the branch copies and the tallies that
+  // migration 0630's triggers keep row by row are written below in bulk, and the foreign keys of
+  // rows built from each other here need no checking. A city's 2,000,000 proofs took minutes more
+  // through the triggers.
+  await client.query(`set session_replication_role = replica`);
   const district = (await client.query<{ id: string }>(`insert into units (level, code, name) values ('district', 'quan-bench', 'Quận Đoàn Bình Tân') returning id`)).rows[0]!.id;
   const clusterIds = (
     await client.query<{ id: string }>(
@@ -71,23 +77,23 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
   // Wave k takes a window of proofsPerWave[k] members, rotated by k so that the waves overlap unevenly.
   await client.query(
     `with numbered as (
-       select id as member_id, substring(full_name from '[0-9]+$')::int as g from members
+       select id as member_id, branch_id, substring(full_name from '[0-9]+$')::int as g from members
      ),
      ordered as (
        select id as wave_id, starts_at, row_number() over (order by starts_at)::int as k from waves where plan_id = $1
      ),
      picked as (
-       select o.wave_id, n.member_id, abs(hashtext(n.g || ':' || o.k)) as h, o.starts_at from ordered o join numbered n on ((n.g + o.k * 2477) % $2::int) < ($3::int[])[o.k]
+       select o.wave_id, n.member_id, n.branch_id, abs(hashtext(n.g || ':' || o.k)) as h, o.starts_at from ordered o join numbered n on ((n.g + o.k * 2477) % $2::int) < ($3::int[])[o.k]
      ),
      p as (
-       insert into participations (wave_id, member_id, state, joined_at, proof_submitted_at)
-       select wave_id, member_id, case when h % 10 = 0 then 'rejected' when h % 10 <= 3 then 'proofSubmitted' else 'approved' end,
+       insert into participations (wave_id, member_id, branch_id, state, joined_at, proof_submitted_at)
+       select wave_id, member_id, branch_id, case when h % 10 = 0 then 'rejected' when h % 10 <= 3 then 'proofSubmitted' else 'approved' end,
          starts_at + (h % 1209600) * interval '1 second', starts_at + (h % 1209600) * interval '1 second'
        from picked
-       returning id, wave_id, state, member_id, proof_submitted_at
+       returning id, wave_id, branch_id, state, member_id, proof_submitted_at
      )
-     insert into proofs (participation_id, wave_id, kind, original_url, canonical_url, platform, review_state, reject_reason, reviewed_at, submitted_at)
-     select p.id, p.wave_id, 'link', 'https://www.facebook.com/bench/posts/' || p.member_id, 'https://facebook.com/bench/posts/' || p.member_id, 'facebook',
+     insert into proofs (participation_id, wave_id, branch_id, kind, original_url, canonical_url, platform, review_state, reject_reason, reviewed_at, submitted_at)
+     select p.id, p.wave_id, p.branch_id, 'link', 'https://www.facebook.com/bench/posts/' || p.member_id, 'https://facebook.com/bench/posts/' || p.member_id, 'facebook',
        case p.state when 'rejected' then 'rejected' when 'approved' then 'approved' else 'pending' end,
        case when p.state = 'rejected' then 'Thiếu hashtag' end, case when p.state <> 'proofSubmitted' then p.proof_submitted_at + interval '1 day' end, p.proof_submitted_at
      from p`,
@@ -100,11 +106,14 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
      where b.level = 'branch' and hashtext(b.code || d::text) % 5 <> 0`,
     [size.year],
   );
-  // The seed sends each table's rows in one statement, so wave_branch_tallies' rows were updated
-  // 180,000 times inside one transaction, where no dead version can be pruned: 13 MB for 10,000
-  // rows. Members' proofs arrive one transaction each in real use, and HOT pruning and autovacuum
-  // keep the table at its size; compact it here rather than measure an artefact of seeding.
-  await client.query('vacuum full wave_branch_tallies');
+  await client.query(
+    `insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
+     select pa.wave_id, pa.branch_id, m.role, count(*)
+     from participations pa join members m on m.id = pa.member_id
+     where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
+     group by pa.wave_id, pa.branch_id, m.role`,
+  );
+  await client.query(`set session_replication_role = default`);
   await client.query('analyze');
   const counts = await client.query<{ wave_id: string; n: number }>('select wave_id, count(*)::int as n from proofs group by wave_id');
   const byWave = new Map(counts.rows.map((r) => [r.wave_id, Number(r.n)]));

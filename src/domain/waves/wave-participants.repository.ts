@@ -23,11 +23,14 @@ export interface WaveParticipant {
   readonly proofs: readonly ParticipantProofLink[];
 }
 
+/** Stands for "no branch" in members_branch_name_idx (migration 0630): the nil uuid. */
+const NO_BRANCH = sql.lit('00000000-0000-0000-0000-000000000000');
+
 /**
  * The participants of a wave whose branch is in `branchIds` (null: every branch, and members of
  * none last), by branch and name, one page at a time, with their proofs (oldest first).
  * The page walks the branches in name order and, in each, its members by name
- * (members_branch_name_idx) to their participation in the wave, stopping once the page is full
+ * (members_branch_name_idx, members of no branch last) to their participation in the wave, stopping once the page is full
  * (an incremental sort over the branches' order): a first page reads a branch or two, not the
  * wave's 40,000 participations. The count reads participations_wave_branch_idx alone.
  */
@@ -39,10 +42,11 @@ export async function listWaveParticipants(
 ): Promise<{ total: number; participants: WaveParticipant[] }> {
   if (branchIds !== null && branchIds.length === 0) return { total: 0, participants: [] };
   const depth = page.offset + page.limit;
+  // Ordered here so that the outer sort is incremental on the branch's name and stops early.
   const branches =
     branchIds === null
-      ? sql`(select u.id, u.name from units u union all select null::uuid, null::text)`
-      : sql`(select u.id, u.name from units u where u.id = any(${[...branchIds]}::uuid[]))`;
+      ? sql`(select u.id, u.name from units u union all select ${NO_BRANCH}::uuid, null::text order by 2)`
+      : sql`(select u.id, u.name from units u where u.id = any(${[...branchIds]}::uuid[]) order by u.name)`;
   let counted = db.selectFrom('participations as pa').where('pa.wave_id', '=', waveId);
   if (branchIds !== null) counted = counted.where('pa.branch_id', '=', sql<string>`any(${[...branchIds]}::uuid[])`);
   const [{ n }, { rows }] = await Promise.all([
@@ -59,7 +63,7 @@ export async function listWaveParticipants(
       cross join lateral (
         select pa.id, pa.state, pa.joined_at, m.full_name, m.role
         from members m join participations pa on pa.member_id = m.id and pa.wave_id = ${waveId}
-        where (m.branch_id = b.id or (b.id is null and m.branch_id is null))
+        where coalesce(m.branch_id, ${NO_BRANCH}::uuid) = b.id
         order by m.full_name, pa.id limit ${depth}
       ) x
       order by b.name, x.full_name, x.id

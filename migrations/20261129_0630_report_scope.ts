@@ -10,12 +10,18 @@ import { sql, type Kysely } from 'kysely';
  *    in scope. Triggers keep the copy: filled on insert, moved with the member.
  * 2. Indexes that match the queue's filters and its order (submitted_at, id) over the proofs the
  *    queue can show (not erased, not an image still downloading); a wave's participants by branch.
- * 3. `wave_branch_tallies`: per wave, branch and role, how many verified cadres / members took
- *    part (a proof sent and not rejected: participation-report.repository.ts's rule), kept in the
- *    same transaction as the change by triggers on participations and members. The dashboard read
- *    180,000 participations at district size (1.8 million at city size) to find these 6,000 numbers.
- *    Triggers rather than application code because members and participations change in many
- *    places (chat, admin, imports, erasure) and a forgotten path would make the count drift.
+ * 3. Tallies, kept in the same transaction as the change by triggers, so that no page counts
+ *    hundreds of thousands of rows to print one number (a city's pending queue is 600,000 proofs,
+ *    its biggest wave 400,000 participations, its roster 500,000 members):
+ *    - `proof_tallies`: per wave, branch and review state, the proofs the queue can show;
+ *    - `wave_branch_participants`: per wave and branch, the participations (the participants page);
+ *    - `wave_branch_tallies`: per wave, branch and role, the verified cadres / members who took part
+ *      (a proof sent and not rejected: participation-report.repository.ts's rule);
+ *    - `branch_member_tallies`: per branch and role, the verified cadres / members (the roster).
+ *    Triggers rather than application code because members, participations and proofs change in
+ *    many places (chat, admin, imports, erasure, image downloads) and a forgotten path would make a
+ *    count drift. Each change touches one row per tally (two when it moves between keys, the old
+ *    key first), so two transactions wait for each other on a tally row at most briefly.
  */
 const VISIBLE = sql`erased_at is null and (image_state is null or image_state = 'stored')`;
 
@@ -45,32 +51,92 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each row execute function proofs_copy_branch()`.execute(db);
 
   await sql`
+    create table proof_tallies (
+      wave_id uuid not null, branch_id uuid, review_state text not null, proofs integer not null,
+      constraint proof_tallies_key unique nulls not distinct (wave_id, branch_id, review_state))`.execute(db);
+  await sql`
+    create table wave_branch_participants (
+      wave_id uuid not null, branch_id uuid, participants integer not null,
+      constraint wave_branch_participants_key unique nulls not distinct (wave_id, branch_id))`.execute(db);
+  await sql`
     create table wave_branch_tallies (
-      wave_id uuid not null,
-      branch_id uuid,
-      role text not null check (role in ('cadre', 'member')),
-      took_part integer not null,
-      constraint wave_branch_tallies_key unique nulls not distinct (wave_id, branch_id, role)
-    )`.execute(db);
+      wave_id uuid not null, branch_id uuid, role text not null, took_part integer not null,
+      constraint wave_branch_tallies_key unique nulls not distinct (wave_id, branch_id, role))`.execute(db);
+  await sql`
+    create table branch_member_tallies (
+      branch_id uuid, role text not null, members integer not null,
+      constraint branch_member_tallies_key unique nulls not distinct (branch_id, role))`.execute(db);
+  await sql`
+    insert into proof_tallies (wave_id, branch_id, review_state, proofs)
+    select wave_id, branch_id, review_state, count(*) from proofs where ${VISIBLE} group by 1, 2, 3`.execute(db);
+  await sql`
+    insert into wave_branch_participants (wave_id, branch_id, participants)
+    select wave_id, branch_id, count(*) from participations group by 1, 2`.execute(db);
   await sql`
     insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
     select pa.wave_id, pa.branch_id, m.role, count(*)
     from participations pa join members m on m.id = pa.member_id
     where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
-    group by pa.wave_id, pa.branch_id, m.role`.execute(db);
+    group by 1, 2, 3`.execute(db);
+  await sql`
+    insert into branch_member_tallies (branch_id, role, members)
+    select branch_id, role, count(*) from members where status = 'verified' and role in ('cadre', 'member') group by 1, 2`.execute(db);
+
+  await sql`
+    create function proof_tally_add(p_wave uuid, p_branch uuid, p_state text, p_n integer) returns void language sql as $$
+      insert into proof_tallies (wave_id, branch_id, review_state, proofs) values (p_wave, p_branch, p_state, p_n)
+      on conflict (wave_id, branch_id, review_state) do update set proofs = proof_tallies.proofs + excluded.proofs
+    $$`.execute(db);
+  await sql`
+    create function wave_branch_participants_add(p_wave uuid, p_branch uuid, p_n integer) returns void language sql as $$
+      insert into wave_branch_participants (wave_id, branch_id, participants) values (p_wave, p_branch, p_n)
+      on conflict (wave_id, branch_id) do update set participants = wave_branch_participants.participants + excluded.participants
+    $$`.execute(db);
   await sql`
     create function wave_branch_tally_add(p_wave uuid, p_branch uuid, p_role text, p_n integer) returns void language sql as $$
       insert into wave_branch_tallies (wave_id, branch_id, role, took_part) values (p_wave, p_branch, p_role, p_n)
       on conflict (wave_id, branch_id, role) do update set took_part = wave_branch_tallies.took_part + excluded.took_part
     $$`.execute(db);
-  // A participation counts when it is sent and not rejected and its member is a verified cadre or
-  // member; the member's role and status are read at the time of the change. A member being
-  // deleted has already taken its participations out (members_tally_leave), so a cascaded delete
-  // finds no member and does nothing.
+  await sql`
+    create function branch_member_tally_add(p_branch uuid, p_role text, p_n integer) returns void language sql as $$
+      insert into branch_member_tallies (branch_id, role, members) values (p_branch, p_role, p_n)
+      on conflict (branch_id, role) do update set members = branch_member_tallies.members + excluded.members
+    $$`.execute(db);
+
+  // A proof counts while the queue can show it, under its wave, branch and review state.
+  await sql`
+    create function proofs_tally() returns trigger language plpgsql as $$
+    begin
+      if tg_op in ('UPDATE', 'DELETE') and old.erased_at is null and coalesce(old.image_state, 'stored') = 'stored' then
+        perform proof_tally_add(old.wave_id, old.branch_id, old.review_state, -1);
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') and new.erased_at is null and coalesce(new.image_state, 'stored') = 'stored' then
+        perform proof_tally_add(new.wave_id, new.branch_id, new.review_state, 1);
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger proofs_tally_insert_delete after insert or delete on proofs for each row execute function proofs_tally()`.execute(db);
+  await sql`
+    create trigger proofs_tally_update after update on proofs
+    for each row when (
+      old.review_state <> new.review_state or old.wave_id <> new.wave_id or old.branch_id is distinct from new.branch_id
+      or (old.erased_at is null and coalesce(old.image_state, 'stored') = 'stored') <> (new.erased_at is null and coalesce(new.image_state, 'stored') = 'stored'))
+    execute function proofs_tally()`.execute(db);
+
+  // A participation is one participant of its wave and branch; it took part when it is sent and not
+  // rejected and its member is a verified cadre or member, read at the time of the change. A member
+  // being deleted has already taken its participations out of wave_branch_tallies
+  // (members_tally_leave), so a cascaded delete finds no member there and does nothing.
   await sql`
     create function participations_tally() returns trigger language plpgsql as $$
     declare r record;
     begin
+      if tg_op = 'DELETE' or (tg_op = 'UPDATE' and (old.wave_id, old.branch_id) is distinct from (new.wave_id, new.branch_id)) then
+        perform wave_branch_participants_add(old.wave_id, old.branch_id, -1);
+      end if;
+      if tg_op = 'INSERT' or (tg_op = 'UPDATE' and (old.wave_id, old.branch_id) is distinct from (new.wave_id, new.branch_id)) then
+        perform wave_branch_participants_add(new.wave_id, new.branch_id, 1);
+      end if;
       if tg_op in ('UPDATE', 'DELETE') and old.state in ('proofSubmitted', 'approved') then
         select role, status into r from members where id = old.member_id;
         if found and r.status = 'verified' and r.role in ('cadre', 'member') then
@@ -95,15 +161,21 @@ export async function up(db: Kysely<any>): Promise<void> {
       (old.state in ('proofSubmitted', 'approved')) is distinct from (new.state in ('proofSubmitted', 'approved'))
       or old.wave_id <> new.wave_id or old.member_id <> new.member_id or old.branch_id is distinct from new.branch_id)
     execute function participations_tally()`.execute(db);
-  // A member whose role or status changes moves their counted participations from the old role (or
-  // nothing) to the new one; a member moved to another branch takes their participations and proofs
-  // along (participations_tally moves the counts).
+  // A member whose role or status changes moves from the old (role, counted) to the new one, in the
+  // roster and in their counted participations; a member moved to another branch takes their
+  // participations and proofs along (their own triggers move those counts).
   await sql`
-    create function members_follow() returns trigger language plpgsql as $$
-    declare counted_before boolean := old.status = 'verified' and old.role in ('cadre', 'member');
+    create function members_tally() returns trigger language plpgsql as $$
+    declare counted_before boolean := tg_op = 'UPDATE' and old.status = 'verified' and old.role in ('cadre', 'member');
     declare counted_now boolean := new.status = 'verified' and new.role in ('cadre', 'member');
     begin
-      if (counted_before, old.role) is distinct from (counted_now, new.role) then
+      if counted_before then
+        perform branch_member_tally_add(old.branch_id, old.role, -1);
+      end if;
+      if counted_now then
+        perform branch_member_tally_add(new.branch_id, new.role, 1);
+      end if;
+      if tg_op = 'UPDATE' and (counted_before, old.role) is distinct from (counted_now, new.role) then
         perform wave_branch_tally_add(t.wave_id, t.branch_id, t.role, t.n)
         from (
           select pa.wave_id, pa.branch_id, old.role as role, -count(*)::int as n from participations pa
@@ -113,20 +185,22 @@ export async function up(db: Kysely<any>): Promise<void> {
           where counted_now and pa.member_id = new.id and pa.state in ('proofSubmitted', 'approved') group by pa.wave_id, pa.branch_id
         ) t;
       end if;
-      if old.branch_id is distinct from new.branch_id then
+      if tg_op = 'UPDATE' and old.branch_id is distinct from new.branch_id then
         update participations set branch_id = new.branch_id where member_id = new.id;
         update proofs p set branch_id = new.branch_id from participations pa where pa.member_id = new.id and p.participation_id = pa.id;
       end if;
       return null;
     end $$`.execute(db);
+  await sql`create trigger members_tally_insert after insert on members for each row execute function members_tally()`.execute(db);
   await sql`
-    create trigger members_follow after update of branch_id, role, status on members
+    create trigger members_tally_update after update of branch_id, role, status on members
     for each row when (old.branch_id is distinct from new.branch_id or old.role <> new.role or old.status <> new.status)
-    execute function members_follow()`.execute(db);
+    execute function members_tally()`.execute(db);
   await sql`
     create function members_tally_leave() returns trigger language plpgsql as $$
     begin
       if old.status = 'verified' and old.role in ('cadre', 'member') then
+        perform branch_member_tally_add(old.branch_id, old.role, -1);
         perform wave_branch_tally_add(pa.wave_id, pa.branch_id, old.role, -count(*)::int)
         from participations pa where pa.member_id = old.id and pa.state in ('proofSubmitted', 'approved') group by pa.wave_id, pa.branch_id;
       end if;
@@ -152,13 +226,20 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const name of ['proofs_queue_branch_wave_idx', 'proofs_queue_branch_idx', 'proofs_queue_wave_idx', 'proofs_queue_state_idx']) await db.schema.dropIndex(name).execute();
   await sql`drop trigger members_tally_leave on members`.execute(db);
   await sql`drop function members_tally_leave()`.execute(db);
-  await sql`drop trigger members_follow on members`.execute(db);
-  await sql`drop function members_follow()`.execute(db);
+  await sql`drop trigger members_tally_update on members`.execute(db);
+  await sql`drop trigger members_tally_insert on members`.execute(db);
+  await sql`drop function members_tally()`.execute(db);
   await sql`drop trigger participations_tally_update on participations`.execute(db);
   await sql`drop trigger participations_tally_insert_delete on participations`.execute(db);
   await sql`drop function participations_tally()`.execute(db);
+  await sql`drop trigger proofs_tally_update on proofs`.execute(db);
+  await sql`drop trigger proofs_tally_insert_delete on proofs`.execute(db);
+  await sql`drop function proofs_tally()`.execute(db);
+  await sql`drop function branch_member_tally_add(uuid, text, integer)`.execute(db);
   await sql`drop function wave_branch_tally_add(uuid, uuid, text, integer)`.execute(db);
-  await db.schema.dropTable('wave_branch_tallies').execute();
+  await sql`drop function wave_branch_participants_add(uuid, uuid, integer)`.execute(db);
+  await sql`drop function proof_tally_add(uuid, uuid, text, integer)`.execute(db);
+  for (const table of ['branch_member_tallies', 'wave_branch_tallies', 'wave_branch_participants', 'proof_tallies']) await db.schema.dropTable(table).execute();
   await sql`drop trigger proofs_copy_branch on proofs`.execute(db);
   await sql`drop function proofs_copy_branch()`.execute(db);
   await sql`drop trigger participations_copy_branch on participations`.execute(db);

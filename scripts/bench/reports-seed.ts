@@ -36,7 +36,7 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
   if (size.bigWave > size.members || perWave > size.members) throw new Error('too few members for the proofs asked for');
   const proofsPerWave = Array.from({ length: size.waves }, (_, i) => (i === 0 ? size.bigWave : Math.max(0, Math.min(perWave, size.proofs - size.bigWave - (i - 1) * perWave))));
 
-  // Row triggers off while seeding (superuser only): the branch copies and the tallies that
+  // Row triggers off while seeding (superuser only): the branch copies and the four tallies that
   // migration 0630's triggers keep row by row are written below in bulk, and the foreign keys of
   // rows built from each other here need no checking. A city's 2,000,000 proofs took minutes more
   // through the triggers.
@@ -74,6 +74,15 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
       [plan, district, size.year, size.waves, size.waves - 3],
     )
   ).rows.map((r) => r.id);
+  // As a bulk load should: the secondary indexes of participations and proofs go before the insert
+  // and are built again after it, from their definitions in the catalogue (the migrations' own).
+  // Inserting a city's 2,000,000 rows into a dozen indexes on random uuids took most of the seed.
+  const { rows: secondary } = await client.query<{ name: string; def: string }>(
+    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
+     from pg_index i join pg_class t on t.oid = i.indrelid
+     where t.relname in ('participations', 'proofs') and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+  );
+  for (const index of secondary) await client.query(`drop index ${index.name}`);
   // Wave k takes a window of proofsPerWave[k] members, rotated by k so that the waves overlap unevenly.
   await client.query(
     `with numbered as (
@@ -99,6 +108,7 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
      from p`,
     [plan, size.members, proofsPerWave],
   );
+  for (const index of secondary) await client.query(index.def);
   await client.query(
     `insert into branch_reports (branch_id, report_date, post_url)
      select b.id, d::date, 'https://www.facebook.com/cs/posts/' || b.code || '-' || to_char(d, 'YYYYMMDD')
@@ -106,6 +116,9 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
      where b.level = 'branch' and hashtext(b.code || d::text) % 5 <> 0`,
     [size.year],
   );
+  // The tallies the triggers would have kept, as migration 0630 fills them for existing rows.
+  await client.query(`insert into proof_tallies select wave_id, branch_id, review_state, count(*) from proofs where erased_at is null and coalesce(image_state, 'stored') = 'stored' group by 1, 2, 3`);
+  await client.query(`insert into wave_branch_participants select wave_id, branch_id, count(*) from participations group by 1, 2`);
   await client.query(
     `insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
      select pa.wave_id, pa.branch_id, m.role, count(*)
@@ -113,6 +126,7 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
      where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
      group by pa.wave_id, pa.branch_id, m.role`,
   );
+  await client.query(`insert into branch_member_tallies select branch_id, role, count(*) from members where status = 'verified' and role in ('cadre', 'member') group by 1, 2`);
   await client.query(`set session_replication_role = default`);
   await client.query('analyze');
   const counts = await client.query<{ wave_id: string; n: number }>('select wave_id, count(*)::int as n from proofs group by wave_id');

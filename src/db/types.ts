@@ -226,12 +226,36 @@ export interface ProofsTable {
   branch_id: ColumnType<string | null, never, never>;
 }
 
-/** Per wave, branch and role: verified cadres / members who took part, kept by triggers (migration 0630). */
+/**
+ * Tallies kept by triggers in the same transaction as the rows they count (migration 0630): read
+ * them, never write them. A null branch_id is "no branch".
+ */
+type Tally<T> = ColumnType<T, never, never>;
+/** Per wave, branch and review state: the proofs the Minh chứng queue can show. */
+export interface ProofTalliesTable {
+  wave_id: Tally<string>;
+  branch_id: Tally<string | null>;
+  review_state: Tally<ReviewState>;
+  proofs: Tally<number>;
+}
+/** Per wave and branch: the participations. */
+export interface WaveBranchParticipantsTable {
+  wave_id: Tally<string>;
+  branch_id: Tally<string | null>;
+  participants: Tally<number>;
+}
+/** Per wave, branch and role: verified cadres / members who took part. */
 export interface WaveBranchTalliesTable {
-  wave_id: ColumnType<string, never, never>;
-  branch_id: ColumnType<string | null, never, never>;
-  role: ColumnType<'cadre' | 'member', never, never>;
-  took_part: ColumnType<number, never, never>;
+  wave_id: Tally<string>;
+  branch_id: Tally<string | null>;
+  role: Tally<'cadre' | 'member'>;
+  took_part: Tally<number>;
+}
+/** Per branch and role: verified cadres / members. */
+export interface BranchMemberTalliesTable {
+  branch_id: Tally<string | null>;
+  role: Tally<'cadre' | 'member'>;
+  members: Tally<number>;
 }
 
 /** Proof images, once per content hash (migrations/20261129_0201_proofs.ts says why in the database). */
@@ -444,7 +468,10 @@ export interface Database {
   link_attempts: LinkAttemptsTable;
   cadre_nudges: CadreNudgesTable;
   schedule_runs: ScheduleRunsTable;
+  proof_tallies: ProofTalliesTable;
+  wave_branch_participants: WaveBranchParticipantsTable;
   wave_branch_tallies: WaveBranchTalliesTable;
+  branch_member_tallies: BranchMemberTalliesTable;
 }
 
 export type UnitRow = Selectable<UnitsTable>;

@@ -73,24 +73,41 @@ function branchesOf(filter: ProofQueueFilter): readonly string[] | null {
   return filter.branchIds === null || filter.branchIds.includes(filter.branchId) ? [filter.branchId] : [];
 }
 
+/** How many proofs the filter matches, from proof_tallies (kept by triggers, migration 0630). */
+async function countProofs(db: Db, filter: ProofQueueFilter, branches: readonly string[] | null): Promise<number> {
+  const row = await db
+    .selectFrom('proof_tallies as t')
+    .select(sql<number>`coalesce(sum(t.proofs), 0)::int`.as('n'))
+    .$if(branches !== null, (q) => q.where('t.branch_id', '=', sql<string>`any(${[...branches!]}::uuid[])`))
+    .$if(filter.waveId !== undefined, (q) => q.where('t.wave_id', '=', filter.waveId!))
+    .$if(filter.state !== undefined, (q) => q.where('t.review_state', '=', filter.state!))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /**
  * The proofs of members of the given branches, oldest first (the order the chat desk reviews in),
  * one page at a time. Like the chat's queue, it leaves out images still downloading (nothing to
  * look at yet) and erased members' proofs (nothing left to judge). A proof's branch is its
- * member's (proofs.branch_id, kept by triggers); the duplicate / reused flags are looked up for the
- * page's rows only.
+ * member's (proofs.branch_id, kept by triggers); the total is summed from proof_tallies; the
+ * duplicate / reused flags are looked up for the page's rows only.
  */
 export async function listProofsForStaff(db: Db, filter: ProofQueueFilter): Promise<{ total: number; proofs: QueuedProof[] }> {
   const branches = branchesOf(filter);
   if (branches !== null && branches.length === 0) return { total: 0, proofs: [] };
-  let counted = db.selectFrom('proofs as p').where(VISIBLE);
-  if (branches !== null) counted = counted.where('p.branch_id', '=', sql<string>`any(${[...branches]}::uuid[])`);
-  if (filter.waveId !== undefined) counted = counted.where('p.wave_id', '=', filter.waveId);
-  if (filter.state !== undefined) counted = counted.where('p.review_state', '=', filter.state);
-  if (filter.proofId !== undefined) counted = counted.where('p.id', '=', filter.proofId);
-  const [{ n }, rows] = await Promise.all([
-    counted.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    (filter.proofId !== undefined ? counted.limit(filter.limit).offset(filter.offset) : db.selectFrom('proofs as p').where(sql<boolean>`p.id in ${pageIds(filter, branches)}`))
+  const proofsQuery =
+    filter.proofId !== undefined
+      ? db
+          .selectFrom('proofs as p')
+          .where(VISIBLE)
+          .where('p.id', '=', filter.proofId)
+          .$if(branches !== null, (q) => q.where('p.branch_id', '=', sql<string>`any(${[...branches!]}::uuid[])`))
+          .$if(filter.waveId !== undefined, (q) => q.where('p.wave_id', '=', filter.waveId!))
+          .$if(filter.state !== undefined, (q) => q.where('p.review_state', '=', filter.state!))
+      : db.selectFrom('proofs as p').where(sql<boolean>`p.id in ${pageIds(filter, branches)}`);
+  const [total, rows] = await Promise.all([
+    filter.proofId !== undefined ? undefined : countProofs(db, filter, branches),
+    proofsQuery
       .innerJoin('participations as pa', 'pa.id', 'p.participation_id')
       .innerJoin('members as m', 'm.id', 'pa.member_id')
       .innerJoin('waves as w', 'w.id', 'p.wave_id')
@@ -125,7 +142,7 @@ export async function listProofsForStaff(db: Db, filter: ProofQueueFilter): Prom
       .execute(),
   ]);
   return {
-    total: Number(n),
+    total: total ?? rows.length,
     proofs: rows.map((r) => ({
       id: r.id,
       kind: r.kind,

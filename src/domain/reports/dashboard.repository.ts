@@ -110,9 +110,9 @@ export async function listDistrictWaves(db: Db, plan: Pick<DashboardPlan, 'id' |
 
 /**
  * For every (wave, branch in scope): the branch's verified cadres and members and how many took
- * part. One statement: the roster is counted once per branch (members_branch_role_status_idx);
- * who took part is read from wave_branch_tallies, which triggers keep per wave, branch and role
- * (migration 0630) — counting the participations themselves read every one of the year's.
+ * part. One statement over the tallies that triggers keep (migration 0630): the roster from
+ * branch_member_tallies, who took part from wave_branch_tallies — counting the members and the
+ * year's participations themselves read 1.8 million rows at city size.
  */
 export async function participationByWaveAndBranch(db: Db, waveIds: readonly string[], branchIds: BranchScope): Promise<WaveBranchFigures[]> {
   if (waveIds.length === 0) return [];
@@ -121,12 +121,11 @@ export async function participationByWaveAndBranch(db: Db, waveIds: readonly str
       select id, code, name from units where level = 'branch' and ${inScope('id', branchIds)}
     ),
     roster as (
-      select m.branch_id,
-        count(*) filter (where m.role = 'cadre')::int as cadres,
-        count(*) filter (where m.role = 'member')::int as members
-      from members m join b on b.id = m.branch_id
-      where m.status = 'verified' and m.role in ('cadre', 'member')
-      group by m.branch_id
+      select r.branch_id,
+        coalesce(sum(r.members) filter (where r.role = 'cadre'), 0)::int as cadres,
+        coalesce(sum(r.members) filter (where r.role = 'member'), 0)::int as members
+      from branch_member_tallies r join b on b.id = r.branch_id
+      group by r.branch_id
     ),
     took as (
       select t.wave_id, t.branch_id,

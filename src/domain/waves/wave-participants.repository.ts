@@ -32,7 +32,7 @@ const NO_BRANCH = sql.lit('00000000-0000-0000-0000-000000000000');
  * The page walks the branches in name order and, in each, its members by name
  * (members_branch_name_idx, members of no branch last) to their participation in the wave, stopping once the page is full
  * (an incremental sort over the branches' order): a first page reads a branch or two, not the
- * wave's 40,000 participations. The count reads participations_wave_branch_idx alone.
+ * wave's 40,000 participations. The total is summed from wave_branch_participants (kept by triggers).
  */
 export async function listWaveParticipants(
   db: Db,
@@ -47,10 +47,13 @@ export async function listWaveParticipants(
     branchIds === null
       ? sql`(select u.id, u.name from units u union all select ${NO_BRANCH}::uuid, null::text order by 2)`
       : sql`(select u.id, u.name from units u where u.id = any(${[...branchIds]}::uuid[]) order by u.name)`;
-  let counted = db.selectFrom('participations as pa').where('pa.wave_id', '=', waveId);
-  if (branchIds !== null) counted = counted.where('pa.branch_id', '=', sql<string>`any(${[...branchIds]}::uuid[])`);
   const [{ n }, { rows }] = await Promise.all([
-    counted.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('wave_branch_participants as t')
+      .select(sql<number>`coalesce(sum(t.participants), 0)::int`.as('n'))
+      .where('t.wave_id', '=', waveId)
+      .$if(branchIds !== null, (q) => q.where('t.branch_id', '=', sql<string>`any(${[...branchIds!]}::uuid[])`))
+      .executeTakeFirstOrThrow(),
     sql<{ id: string; state: ParticipationState; joined_at: Date; full_name: string | null; role: MemberRole; branch_name: string | null; proofs: ParticipantProofLink[] }>`
       select x.id, x.state, x.joined_at, x.full_name, x.role, b.name as branch_name,
         coalesce((

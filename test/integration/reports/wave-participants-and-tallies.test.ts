@@ -41,20 +41,38 @@ describe("A wave's participants page and the dashboard's tallies against their d
     }
   }
 
-  /** Who took part, by definition: sent and not rejected, verified cadres and members, by the member's branch now. */
-  async function tallyByDefinition(): Promise<string[]> {
+  /** Every tally as text lines (non-zero rows), and the same lines counted from the rows by their definitions. */
+  async function tallies(): Promise<string[]> {
     const { rows } = await sql<{ k: string }>`
-      select pa.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || m.role || ' ' || count(*) as k
-      from participations pa join members m on m.id = pa.member_id
-      where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
-      group by pa.wave_id, m.branch_id, m.role order by 1`.execute(t.db);
+      select 'took ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || took_part as k from wave_branch_tallies where took_part <> 0
+      union all
+      select 'joined ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || participants from wave_branch_participants where participants <> 0
+      union all
+      select 'roster ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || members from branch_member_tallies where members <> 0
+      union all
+      select 'proofs ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || review_state || ' ' || proofs from proof_tallies where proofs <> 0
+      order by 1`.execute(t.db);
     return rows.map((r) => r.k);
   }
 
-  async function tallies(): Promise<string[]> {
+  async function tallyByDefinition(): Promise<string[]> {
     const { rows } = await sql<{ k: string }>`
-      select wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || took_part as k
-      from wave_branch_tallies where took_part <> 0 order by 1`.execute(t.db);
+      select 'took ' || pa.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || m.role || ' ' || count(*) as k
+      from participations pa join members m on m.id = pa.member_id
+      where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
+      group by pa.wave_id, m.branch_id, m.role
+      union all
+      select 'joined ' || pa.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || count(*)
+      from participations pa join members m on m.id = pa.member_id group by pa.wave_id, m.branch_id
+      union all
+      select 'roster ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || count(*)
+      from members where status = 'verified' and role in ('cadre', 'member') group by branch_id, role
+      union all
+      select 'proofs ' || p.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || p.review_state || ' ' || count(*)
+      from proofs p join participations pa on pa.id = p.participation_id join members m on m.id = pa.member_id
+      where p.erased_at is null and (p.image_state is null or p.image_state = 'stored')
+      group by p.wave_id, m.branch_id, p.review_state
+      order by 1`.execute(t.db);
     return rows.map((r) => r.k);
   }
 
@@ -110,13 +128,30 @@ describe("A wave's participants page and the dashboard's tallies against their d
       () => t.db.updateTable('participations').set({ state: 'approved' }).where('wave_id', '=', wave).where('state', '=', 'proofSubmitted').execute(),
       () => t.db.updateTable('participations').set({ state: 'rejected' }).where('wave_id', '=', other).execute(),
       () => t.db.updateTable('participations').set({ state: 'proofSubmitted' }).where('wave_id', '=', other).where('state', '=', 'rejected').execute(),
-      // The member side: role, status, branch, several at once.
+      // The proofs' side: reviews, an image still downloading then stored, an erased proof, a deleted one.
+      () => t.db.updateTable('proofs').set({ review_state: 'approved', reviewed_at: new Date() }).where('wave_id', '=', wave).where('kind', '=', 'link').where(sql<boolean>`id::text < '8'`).execute(),
+      () => t.db.updateTable('proofs').set({ review_state: 'rejected', reviewed_at: new Date(), reject_reason: 'Thiếu hashtag' }).where('wave_id', '=', other).where(sql<boolean>`id::text < '6'`).execute(),
+      async () => {
+        const m = await aMember(t.db, { branchId: twinOne, role: 'cadre' });
+        const image = await aProof(t.db, { waveId: wave, memberId: m, imageSha256: 'c'.repeat(64) });
+        await t.db.updateTable('proofs').set({ image_state: 'awaiting', image_sha256: null, image_mime: null, image_bytes: null, image_source_url: 'https://cdn.example/c.jpg' }).where('id', '=', image).execute();
+        await t.db.updateTable('proofs').set({ image_state: 'stored', image_sha256: 'c'.repeat(64), image_mime: 'image/jpeg', image_bytes: 10, image_source_url: null }).where('id', '=', image).execute();
+        const link = await aProof(t.db, { waveId: other, memberId: m, link: 'https://facebook.com/erase-me' });
+        await t.db.updateTable('proofs').set({ erased_at: new Date(), original_url: null, canonical_url: null }).where('id', '=', link).execute();
+      },
+      async () => {
+        const one = await t.db.selectFrom('proofs').select('id').where('review_state', '=', 'pending').where('erased_at', 'is', null).limit(1).executeTakeFirstOrThrow();
+        await t.db.deleteFrom('proofs').where('id', '=', one.id).execute();
+      },
+      // The member side: role, status, branch, several at once; a new member verified, one leaving.
       () => t.db.updateTable('members').set({ role: 'cadre' }).where('branch_id', '=', twinOne).where('role', '=', 'member').execute(),
       () => t.db.updateTable('members').set({ status: 'left' }).where('branch_id', '=', branchA).where('role', '=', 'cadre').execute(),
       () => t.db.updateTable('members').set({ status: 'verified', verified_at: new Date() }).where('status', '=', 'pending').execute(),
       () => t.db.updateTable('members').set({ branch_id: twinTwo }).where('branch_id', '=', branchA).execute(),
       () => t.db.updateTable('members').set({ branch_id: null, role: 'member' }).where('branch_id', '=', twinOne).where('role', '=', 'cadre').execute(),
       () => t.db.updateTable('members').set({ branch_id: branchA, status: 'verified', verified_at: new Date() }).where('branch_id', 'is', null).execute(),
+      () => aMember(t.db, { branchId: twinTwo, role: 'cadre' }),
+      () => t.db.updateTable('members').set({ status: 'erased', full_name: null, phone: null, erased_at: new Date() }).where('branch_id', '=', twinTwo).where('role', '=', 'youth').execute(),
       // Deleting: one participation, then a member (its participations go by cascade), then a whole wave.
       async () => {
         const one = await t.db.selectFrom('participations').select('id').where('state', '=', 'proofSubmitted').limit(1).executeTakeFirstOrThrow();

@@ -20,10 +20,13 @@ import { sql, type Kysely } from 'kysely';
  *    - `branch_member_tallies`: per branch and role, the verified cadres / members (the roster).
  *    Triggers rather than application code because members, participations and proofs change in
  *    many places (chat, admin, imports, erasure, image downloads) and a forgotten path would make a
- *    count drift. Each change touches one row per tally (two when it moves between keys, the old
- *    key first), so two transactions wait for each other on a tally row at most briefly.
+ *    count drift. A change adds a row to its tally and folds the key's other rows into it, skipping
+ *    any another transaction holds: no change ever waits on a tally (see the *_add functions).
  */
 const VISIBLE = sql`erased_at is null and (image_state is null or image_state = 'stored')`;
+/** The tallies' "no branch": the nil uuid, which gen_random_uuid never returns. */
+const NIL = '00000000-0000-0000-0000-000000000000';
+const NO_BRANCH = sql`${sql.lit(NIL)}::uuid`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('participations').addColumn('branch_id', 'uuid').execute();
@@ -50,58 +53,63 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger proofs_copy_branch before insert or update of participation_id on proofs
     for each row execute function proofs_copy_branch()`.execute(db);
 
-  await sql`
-    create table proof_tallies (
-      wave_id uuid not null, branch_id uuid, review_state text not null, proofs integer not null,
-      constraint proof_tallies_key unique nulls not distinct (wave_id, branch_id, review_state))`.execute(db);
-  await sql`
-    create table wave_branch_participants (
-      wave_id uuid not null, branch_id uuid, participants integer not null,
-      constraint wave_branch_participants_key unique nulls not distinct (wave_id, branch_id))`.execute(db);
-  await sql`
-    create table wave_branch_tallies (
-      wave_id uuid not null, branch_id uuid, role text not null, took_part integer not null,
-      constraint wave_branch_tallies_key unique nulls not distinct (wave_id, branch_id, role))`.execute(db);
-  await sql`
-    create table branch_member_tallies (
-      branch_id uuid, role text not null, members integer not null,
-      constraint branch_member_tallies_key unique nulls not distinct (branch_id, role))`.execute(db);
+  // Tally rows are partial sums: a key may have a few rows at once, and readers add them up.
+  // Members of no branch are counted under NO_BRANCH so that a key is a plain index condition.
+  await sql`create table proof_tallies (wave_id uuid not null, branch_id uuid not null, review_state text not null, proofs integer not null)`.execute(db);
+  await sql`create index proof_tallies_key_idx on proof_tallies (wave_id, branch_id, review_state)`.execute(db);
+  await sql`create table wave_branch_participants (wave_id uuid not null, branch_id uuid not null, participants integer not null)`.execute(db);
+  await sql`create index wave_branch_participants_key_idx on wave_branch_participants (wave_id, branch_id)`.execute(db);
+  await sql`create table wave_branch_tallies (wave_id uuid not null, branch_id uuid not null, role text not null, took_part integer not null)`.execute(db);
+  await sql`create index wave_branch_tallies_key_idx on wave_branch_tallies (wave_id, branch_id, role)`.execute(db);
+  await sql`create table branch_member_tallies (branch_id uuid not null, role text not null, members integer not null)`.execute(db);
+  await sql`create index branch_member_tallies_key_idx on branch_member_tallies (branch_id, role)`.execute(db);
   await sql`
     insert into proof_tallies (wave_id, branch_id, review_state, proofs)
-    select wave_id, branch_id, review_state, count(*) from proofs where ${VISIBLE} group by 1, 2, 3`.execute(db);
+    select wave_id, coalesce(branch_id, ${NO_BRANCH}), review_state, count(*) from proofs where ${VISIBLE} group by 1, 2, 3`.execute(db);
   await sql`
     insert into wave_branch_participants (wave_id, branch_id, participants)
-    select wave_id, branch_id, count(*) from participations group by 1, 2`.execute(db);
+    select wave_id, coalesce(branch_id, ${NO_BRANCH}), count(*) from participations group by 1, 2`.execute(db);
   await sql`
     insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
-    select pa.wave_id, pa.branch_id, m.role, count(*)
+    select pa.wave_id, coalesce(pa.branch_id, ${NO_BRANCH}), m.role, count(*)
     from participations pa join members m on m.id = pa.member_id
     where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
     group by 1, 2, 3`.execute(db);
   await sql`
     insert into branch_member_tallies (branch_id, role, members)
-    select branch_id, role, count(*) from members where status = 'verified' and role in ('cadre', 'member') group by 1, 2`.execute(db);
+    select coalesce(branch_id, ${NO_BRANCH}), role, count(*) from members where status = 'verified' and role in ('cadre', 'member') group by 1, 2`.execute(db);
 
-  await sql`
-    create function proof_tally_add(p_wave uuid, p_branch uuid, p_state text, p_n integer) returns void language sql as $$
-      insert into proof_tallies (wave_id, branch_id, review_state, proofs) values (p_wave, p_branch, p_state, p_n)
-      on conflict (wave_id, branch_id, review_state) do update set proofs = proof_tallies.proofs + excluded.proofs
-    $$`.execute(db);
-  await sql`
-    create function wave_branch_participants_add(p_wave uuid, p_branch uuid, p_n integer) returns void language sql as $$
-      insert into wave_branch_participants (wave_id, branch_id, participants) values (p_wave, p_branch, p_n)
-      on conflict (wave_id, branch_id) do update set participants = wave_branch_participants.participants + excluded.participants
-    $$`.execute(db);
-  await sql`
-    create function wave_branch_tally_add(p_wave uuid, p_branch uuid, p_role text, p_n integer) returns void language sql as $$
-      insert into wave_branch_tallies (wave_id, branch_id, role, took_part) values (p_wave, p_branch, p_role, p_n)
-      on conflict (wave_id, branch_id, role) do update set took_part = wave_branch_tallies.took_part + excluded.took_part
-    $$`.execute(db);
-  await sql`
-    create function branch_member_tally_add(p_branch uuid, p_role text, p_n integer) returns void language sql as $$
-      insert into branch_member_tallies (branch_id, role, members) values (p_branch, p_role, p_n)
-      on conflict (branch_id, role) do update set members = branch_member_tallies.members + excluded.members
-    $$`.execute(db);
+  // Adding to a tally never waits for another transaction, so a change never blocks on, or
+  // deadlocks over, a busy key (a batch of 64 chat turns holds its row locks until it commits, and
+  // four batches run at once): the rows of the key that no one else holds are folded, with the
+  // change, into one new row; rows another transaction holds (it is folding or adding too) are
+  // skipped and stay, to be folded by a later change. A key has about as many rows as
+  // transactions writing it at once.
+  for (const t of [
+    { fn: 'proof_tally_add', table: 'proof_tallies', keys: ['wave_id', 'branch_id', 'review_state'], types: ['uuid', 'uuid', 'text'], n: 'proofs' },
+    { fn: 'wave_branch_participants_add', table: 'wave_branch_participants', keys: ['wave_id', 'branch_id'], types: ['uuid', 'uuid'], n: 'participants' },
+    { fn: 'wave_branch_tally_add', table: 'wave_branch_tallies', keys: ['wave_id', 'branch_id', 'role'], types: ['uuid', 'uuid', 'text'], n: 'took_part' },
+    { fn: 'branch_member_tally_add', table: 'branch_member_tallies', keys: ['branch_id', 'role'], types: ['uuid', 'text'], n: 'members' },
+  ]) {
+    const params = t.keys.map((k, i) => `p_${k} ${t.types[i]}`).join(', ');
+    const value = (k: string) => (k === 'branch_id' ? `coalesce(p_branch_id, '${NIL}'::uuid)` : `p_${k}`);
+    const match = t.keys.map((k) => `${k} = ${value(k)}`).join(' and ');
+    await sql
+      .raw(
+        `create function ${t.fn}(${params}, p_n integer) returns void language plpgsql as $$
+        declare folded integer;
+        begin
+          with gone as (
+            delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${match} for update skip locked))
+            returning ${t.n})
+          select coalesce(sum(${t.n}), 0) into folded from gone;
+          if folded + p_n <> 0 then
+            insert into ${t.table} (${t.keys.join(', ')}, ${t.n}) values (${t.keys.map(value).join(', ')}, folded + p_n);
+          end if;
+        end $$`,
+      )
+      .execute(db);
+  }
 
   // A proof counts while the queue can show it, under its wave, branch and review state.
   await sql`
@@ -216,7 +224,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A wave's participants page: a branch's members by name (members of no branch under the nil
   // uuid, which gen_random_uuid never returns, so that they are one more group to walk), and the
   // count in scope.
-  await sql`create index members_branch_name_idx on members ((coalesce(branch_id, '00000000-0000-0000-0000-000000000000'::uuid)), full_name, id)`.execute(db);
+  await sql`create index members_branch_name_idx on members ((coalesce(branch_id, ${NO_BRANCH})), full_name, id)`.execute(db);
   await db.schema.createIndex('participations_wave_branch_idx').on('participations').columns(['wave_id', 'branch_id']).execute();
 }
 

@@ -117,6 +117,7 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
     [size.year],
   );
   // The tallies the triggers would have kept, as migration 0630 fills them for existing rows.
+  // Every seeded member has a branch (the tallies keep "no branch" under the nil uuid).
   await client.query(`insert into proof_tallies select wave_id, branch_id, review_state, count(*) from proofs where erased_at is null and coalesce(image_state, 'stored') = 'stored' group by 1, 2, 3`);
   await client.query(`insert into wave_branch_participants select wave_id, branch_id, count(*) from participations group by 1, 2`);
   await client.query(

@@ -4,6 +4,8 @@ import { participationByWaveAndBranch } from '../../../src/domain/reports/dashbo
 import { aDistrict, aMember, aParticipation, aProof, aUnit, aWave } from '../../helpers/builders';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 
+const NIL = '00000000-0000-0000-0000-000000000000';
+
 /**
  * A wave's participants page walks branches by name and members by name (migration 0630's
  * members_branch_name_idx) instead of sorting the whole wave; the dashboard reads who took part from
@@ -44,14 +46,13 @@ describe("A wave's participants page and the dashboard's tallies against their d
   /** Every tally as text lines (non-zero rows), and the same lines counted from the rows by their definitions. */
   async function tallies(): Promise<string[]> {
     const { rows } = await sql<{ k: string }>`
-      select 'took ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || took_part as k from wave_branch_tallies where took_part <> 0
-      union all
-      select 'joined ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || participants from wave_branch_participants where participants <> 0
-      union all
-      select 'roster ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || members from branch_member_tallies where members <> 0
-      union all
-      select 'proofs ' || wave_id || ' ' || coalesce(branch_id::text, '-') || ' ' || review_state || ' ' || proofs from proof_tallies where proofs <> 0
-      order by 1`.execute(t.db);
+      with t as (
+        select 'took ' || wave_id || ' ' || branch_id || ' ' || role as k, took_part as n from wave_branch_tallies
+        union all select 'joined ' || wave_id || ' ' || branch_id, participants from wave_branch_participants
+        union all select 'roster ' || branch_id || ' ' || role, members from branch_member_tallies
+        union all select 'proofs ' || wave_id || ' ' || branch_id || ' ' || review_state, proofs from proof_tallies
+      )
+      select replace(k, ${NIL}, '-') || ' ' || sum(n) as k from t group by k having sum(n) <> 0 order by 1`.execute(t.db);
     return rows.map((r) => r.k);
   }
 
@@ -172,6 +173,35 @@ describe("A wave's participants page and the dashboard's tallies against their d
       select count(*)::int as n from proofs p join participations pa on pa.id = p.participation_id join members m on m.id = pa.member_id
       where p.branch_id is distinct from m.branch_id or pa.branch_id is distinct from m.branch_id`.execute(t.db);
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it('When two transactions add to the same tallies in opposite orders, then neither waits for the other, and the sums are right after both commit', async () => {
+    const [east, west] = [await aUnit(t.db, district), await aUnit(t.db, district)];
+    const people = { east: await aMember(t.db, { branchId: east }), west: await aMember(t.db, { branchId: west }) };
+    const more = { east: await aMember(t.db, { branchId: east }), west: await aMember(t.db, { branchId: west }) };
+    let release!: () => void;
+    let written!: () => void;
+    const firstHalfDone = new Promise<void>((resolve) => (release = resolve));
+    const oneHasWritten = new Promise<void>((resolve) => (written = resolve));
+    // With lock_timeout 1 s, a wait on a tally row would fail the transaction instead of hanging.
+    const one = t.db.transaction().execute(async (tx) => {
+      await sql`set local lock_timeout = '1s'`.execute(tx);
+      await aProof(tx, { waveId: wave, memberId: people.east, link: 'https://facebook.com/order/1' });
+      written();
+      await firstHalfDone;
+      await aProof(tx, { waveId: wave, memberId: people.west, link: 'https://facebook.com/order/2' });
+    });
+    await oneHasWritten;
+    await t.db.transaction().execute(async (tx) => {
+      await sql`set local lock_timeout = '1s'`.execute(tx);
+      await aProof(tx, { waveId: wave, memberId: more.west, link: 'https://facebook.com/order/3' });
+      await aProof(tx, { waveId: wave, memberId: more.east, link: 'https://facebook.com/order/4' });
+    });
+    release();
+    await one;
+    expect(await tallies()).toEqual(await tallyByDefinition());
+    const { rows } = await sql<{ n: number }>`select sum(proofs)::int as n from proof_tallies where wave_id = ${wave} and branch_id = ${east} and review_state = 'pending'`.execute(t.db);
+    expect(rows[0]!.n).toBe(2);
   });
 
   it('When the dashboard counts a wave by branch, then it matches counting the participations', async () => {

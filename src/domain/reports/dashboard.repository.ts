@@ -192,7 +192,7 @@ export async function goodNewsReportDays(db: Db, first: string, last: string, br
     left join (
       select branch_id, array_agg(distinct report_date::text) as days
       from branch_reports
-      where report_date between ${first}::date and ${last}::date
+      where report_date between ${first}::date and ${last}::date and ${inScope('branch_id', branchIds)}
       group by branch_id
     ) r on r.branch_id = b.id
     where b.level = 'branch' and ${inScope('b.id', branchIds)}

@@ -33,7 +33,7 @@ export async function goodNewsDaysByBranch(db: Db | Tx, first: string, last: str
     left join (
       select branch_id, array_agg(distinct to_char(report_date, 'YYYY-MM-DD')) as days
       from branch_reports
-      where report_date between ${first}::date and ${last}::date
+      where report_date between ${first}::date and ${last}::date and ${branchIds === null ? sql`true` : sql`branch_id = any(${[...branchIds]}::uuid[])`}
       group by branch_id
     ) r on r.branch_id = b.id
     where b.level = 'branch' and ${branchIds === null ? sql`true` : sql`b.id = any(${[...branchIds]}::uuid[])`}

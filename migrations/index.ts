@@ -16,6 +16,7 @@ import * as schedules from './20261129_0504_schedules';
 import * as adminSessions from './20261129_0601_admin_sessions';
 import * as branchReportPerDay from './20261129_0610_branch_report_per_day';
 import * as proofDuplicateIndexes from './20261129_0620_proof_duplicate_indexes';
+import * as reportScope from './20261129_0630_report_scope';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '20261129_0601_admin_sessions': adminSessions,
   '20261129_0610_branch_report_per_day': branchReportPerDay,
   '20261129_0620_proof_duplicate_indexes': proofDuplicateIndexes,
+  '20261129_0630_report_scope': reportScope,
 };

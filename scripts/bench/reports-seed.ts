@@ -2,8 +2,11 @@
  * Seeds a big district for the reports benchmark in SQL (generate_series, a few statements):
  * a district, `clusters` clusters, `branches` branches spread over them, `members` verified people
  * (one in ten a cadre), a plan with its targets, `waves` district waves, and proofs: the first wave
- * has `bigWave` of them, the next ones 10,000 each until `proofs` are placed, the last ones none
- * yet (waves still to come). A tenth of the proofs rejected, three in ten pending, the rest approved.
+ * has `bigWave` of them, the next `waves` − 4 share the rest evenly until `proofs` are placed, the last ones none
+ * yet (waves still to come). A tenth of the proofs rejected, three in ten pending, the rest approved,
+ * drawn by a hash of (member, wave) so that every branch and cluster has proofs in each state (the
+ * member's number alone would give a cluster only rejected proofs), and sent at a time spread over the
+ * wave's 14 days.
  * Every branch reports a good news on about four days in five of the year so far.
  */
 import type pg from 'pg';
@@ -28,10 +31,16 @@ export interface SeededDistrict {
 }
 
 export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSize): Promise<SeededDistrict> {
-  const perWave = 10_000;
+  // The district: 160,000 proofs over 16 waves of 10,000; a city (2,000,000 with a 400,000 wave): 100,000 each.
+  const perWave = Math.ceil((size.proofs - size.bigWave) / Math.max(1, size.waves - 4));
   if (size.bigWave > size.members || perWave > size.members) throw new Error('too few members for the proofs asked for');
   const proofsPerWave = Array.from({ length: size.waves }, (_, i) => (i === 0 ? size.bigWave : Math.max(0, Math.min(perWave, size.proofs - size.bigWave - (i - 1) * perWave))));
 
+  // Row triggers off while seeding (superuser only): the branch copies and the four tallies that
+  // migration 0630's triggers keep row by row are written below in bulk, and the foreign keys of
+  // rows built from each other here need no checking. A city's 2,000,000 proofs took minutes more
+  // through the triggers.
+  await client.query(`set session_replication_role = replica`);
   const district = (await client.query<{ id: string }>(`insert into units (level, code, name) values ('district', 'quan-bench', 'Quận Đoàn Bình Tân') returning id`)).rows[0]!.id;
   const clusterIds = (
     await client.query<{ id: string }>(
@@ -65,30 +74,41 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
       [plan, district, size.year, size.waves, size.waves - 3],
     )
   ).rows.map((r) => r.id);
+  // As a bulk load should: the secondary indexes of participations and proofs go before the insert
+  // and are built again after it, from their definitions in the catalogue (the migrations' own).
+  // Inserting a city's 2,000,000 rows into a dozen indexes on random uuids took most of the seed.
+  const { rows: secondary } = await client.query<{ name: string; def: string }>(
+    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
+     from pg_index i join pg_class t on t.oid = i.indrelid
+     where t.relname in ('participations', 'proofs') and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+  );
+  for (const index of secondary) await client.query(`drop index ${index.name}`);
   // Wave k takes a window of proofsPerWave[k] members, rotated by k so that the waves overlap unevenly.
   await client.query(
     `with numbered as (
-       select id as member_id, substring(full_name from '[0-9]+$')::int as g from members
+       select id as member_id, branch_id, substring(full_name from '[0-9]+$')::int as g from members
      ),
      ordered as (
-       select id as wave_id, row_number() over (order by starts_at)::int as k from waves where plan_id = $1
+       select id as wave_id, starts_at, row_number() over (order by starts_at)::int as k from waves where plan_id = $1
      ),
      picked as (
-       select o.wave_id, n.member_id, n.g from ordered o join numbered n on ((n.g + o.k * 2477) % $2::int) < ($3::int[])[o.k]
+       select o.wave_id, n.member_id, n.branch_id, abs(hashtext(n.g || ':' || o.k)) as h, o.starts_at from ordered o join numbered n on ((n.g + o.k * 2477) % $2::int) < ($3::int[])[o.k]
      ),
      p as (
-       insert into participations (wave_id, member_id, state, proof_submitted_at)
-       select wave_id, member_id, case when g % 10 = 0 then 'rejected' when g % 10 <= 3 then 'proofSubmitted' else 'approved' end, now()
+       insert into participations (wave_id, member_id, branch_id, state, joined_at, proof_submitted_at)
+       select wave_id, member_id, branch_id, case when h % 10 = 0 then 'rejected' when h % 10 <= 3 then 'proofSubmitted' else 'approved' end,
+         starts_at + (h % 1209600) * interval '1 second', starts_at + (h % 1209600) * interval '1 second'
        from picked
-       returning id, wave_id, state, member_id
+       returning id, wave_id, branch_id, state, member_id, proof_submitted_at
      )
-     insert into proofs (participation_id, wave_id, kind, original_url, canonical_url, platform, review_state, reject_reason, reviewed_at, submitted_at)
-     select p.id, p.wave_id, 'link', 'https://www.facebook.com/bench/posts/' || p.member_id, 'https://facebook.com/bench/posts/' || p.member_id, 'facebook',
+     insert into proofs (participation_id, wave_id, branch_id, kind, original_url, canonical_url, platform, review_state, reject_reason, reviewed_at, submitted_at)
+     select p.id, p.wave_id, p.branch_id, 'link', 'https://www.facebook.com/bench/posts/' || p.member_id, 'https://facebook.com/bench/posts/' || p.member_id, 'facebook',
        case p.state when 'rejected' then 'rejected' when 'approved' then 'approved' else 'pending' end,
-       case when p.state = 'rejected' then 'Thiếu hashtag' end, case when p.state <> 'proofSubmitted' then now() end, now()
+       case when p.state = 'rejected' then 'Thiếu hashtag' end, case when p.state <> 'proofSubmitted' then p.proof_submitted_at + interval '1 day' end, p.proof_submitted_at
      from p`,
     [plan, size.members, proofsPerWave],
   );
+  for (const index of secondary) await client.query(index.def);
   await client.query(
     `insert into branch_reports (branch_id, report_date, post_url)
      select b.id, d::date, 'https://www.facebook.com/cs/posts/' || b.code || '-' || to_char(d, 'YYYYMMDD')
@@ -96,6 +116,19 @@ export async function seedBigDistrict(client: pg.ClientBase, size: ReportsSeedSi
      where b.level = 'branch' and hashtext(b.code || d::text) % 5 <> 0`,
     [size.year],
   );
+  // The tallies the triggers would have kept, as migration 0630 fills them for existing rows.
+  // Every seeded member has a branch (the tallies keep "no branch" under the nil uuid).
+  await client.query(`insert into proof_tallies select wave_id, branch_id, review_state, count(*) from proofs where erased_at is null and coalesce(image_state, 'stored') = 'stored' group by 1, 2, 3`);
+  await client.query(`insert into wave_branch_participants select wave_id, branch_id, count(*) from participations group by 1, 2`);
+  await client.query(
+    `insert into wave_branch_tallies (wave_id, branch_id, role, took_part)
+     select pa.wave_id, pa.branch_id, m.role, count(*)
+     from participations pa join members m on m.id = pa.member_id
+     where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
+     group by pa.wave_id, pa.branch_id, m.role`,
+  );
+  await client.query(`insert into branch_member_tallies select branch_id, role, count(*) from members where status = 'verified' and role in ('cadre', 'member') group by 1, 2`);
+  await client.query(`set session_replication_role = default`);
   await client.query('analyze');
   const counts = await client.query<{ wave_id: string; n: number }>('select wave_id, count(*)::int as n from proofs group by wave_id');
   const byWave = new Map(counts.rows.map((r) => [r.wave_id, Number(r.n)]));

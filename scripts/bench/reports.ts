@@ -41,8 +41,9 @@ import { dropDatabase, withDatabase } from './app-checks';
 import { seedBigDistrict, type SeededDistrict } from './reports-seed';
 
 const env = (name: string, fallback: string) => Number(process.env[name] || fallback);
+const DISTRICT_MEMBERS = 50_000;
 const SIZE = {
-  members: env('BENCH_REPORT_MEMBERS', '50000'),
+  members: env('BENCH_REPORT_MEMBERS', String(DISTRICT_MEMBERS)),
   clusters: 10,
   branches: env('BENCH_REPORT_BRANCHES', '300'),
   waves: env('BENCH_REPORT_WAVES', '20'),
@@ -254,10 +255,12 @@ export async function runReportsBench(options: ReportsBenchOptions): Promise<voi
     writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
     renameSync(`${jsonFile}.tmp`, jsonFile);
     const md = reportsMarkdown(result);
-    writeFileSync(join(options.resultsDir, 'reports-latest.md.tmp'), `${md}\nRaw figures and query plans: \`bench/results/reports-${options.stamp}.json\`.\n`);
-    renameSync(join(options.resultsDir, 'reports-latest.md.tmp'), join(options.resultsDir, 'reports-latest.md'));
+    // The district (the default size) is reports-latest.md; another size keeps its own, so a city run does not replace it.
+    const mdName = SIZE.members === DISTRICT_MEMBERS ? 'reports-latest.md' : `reports-${SIZE.members}-members-latest.md`;
+    writeFileSync(join(options.resultsDir, `${mdName}.tmp`), `${md}\nRaw figures and query plans: \`bench/results/reports-${options.stamp}.json\`.\n`);
+    renameSync(join(options.resultsDir, `${mdName}.tmp`), join(options.resultsDir, mdName));
     console.log(md);
-    log(`wrote ${jsonFile} and bench/results/reports-latest.md`);
+    log(`wrote ${jsonFile} and bench/results/${mdName}`);
   } finally {
     await db.destroy();
     await dropDatabase(options.adminDatabaseUrl, databaseName).catch((err: unknown) => log(`could not drop ${databaseName}: ${String(err)}`));

@@ -189,6 +189,8 @@ export interface ParticipationsTable {
   approved_at: Timestamp | null;
   rejected_at: Timestamp | null;
   updated_at: UpdatedAt;
+  /** The member's branch, copied and kept by triggers (migrations/20261129_0630_report_scope.ts): never written here. */
+  branch_id: ColumnType<string | null, never, never>;
 }
 
 export interface ProofsTable {
@@ -220,6 +222,41 @@ export interface ProofsTable {
   duplicate_of_proof_id: string | null;
   /** The member confirmed the post carries the wave's required hashtag. */
   hashtag_confirmed: boolean | null;
+  /** The member's branch, copied and kept by triggers (migrations/20261129_0630_report_scope.ts): never written here. */
+  branch_id: ColumnType<string | null, never, never>;
+}
+
+/**
+ * Tallies kept by triggers in the same transaction as the rows they count (migration 0630): read
+ * them, never write them. A key may have several rows (partial sums): add them up. Members of no
+ * branch are under the nil uuid.
+ */
+type Tally<T> = ColumnType<T, never, never>;
+/** Per wave, branch and review state: the proofs the Minh chứng queue can show. */
+export interface ProofTalliesTable {
+  wave_id: Tally<string>;
+  branch_id: Tally<string>;
+  review_state: Tally<ReviewState>;
+  proofs: Tally<number>;
+}
+/** Per wave and branch: the participations. */
+export interface WaveBranchParticipantsTable {
+  wave_id: Tally<string>;
+  branch_id: Tally<string>;
+  participants: Tally<number>;
+}
+/** Per wave, branch and role: verified cadres / members who took part. */
+export interface WaveBranchTalliesTable {
+  wave_id: Tally<string>;
+  branch_id: Tally<string>;
+  role: Tally<'cadre' | 'member'>;
+  took_part: Tally<number>;
+}
+/** Per branch and role: verified cadres / members. */
+export interface BranchMemberTalliesTable {
+  branch_id: Tally<string>;
+  role: Tally<'cadre' | 'member'>;
+  members: Tally<number>;
 }
 
 /** Proof images, once per content hash (migrations/20261129_0201_proofs.ts says why in the database). */
@@ -432,6 +469,10 @@ export interface Database {
   link_attempts: LinkAttemptsTable;
   cadre_nudges: CadreNudgesTable;
   schedule_runs: ScheduleRunsTable;
+  proof_tallies: ProofTalliesTable;
+  wave_branch_participants: WaveBranchParticipantsTable;
+  wave_branch_tallies: WaveBranchTalliesTable;
+  branch_member_tallies: BranchMemberTalliesTable;
 }
 
 export type UnitRow = Selectable<UnitsTable>;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database';
 import type { ProofPlatform, ReviewState } from '../../db/types';
 
@@ -40,27 +40,76 @@ export interface ProofQueueFilter {
   readonly offset: number;
 }
 
+const REVIEW_STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected'];
+/** What the queue can show: the predicate of the proofs_queue_* partial indexes (migration 0630), written the same way. */
+const VISIBLE = sql<boolean>`p.erased_at is null and (p.image_state is null or p.image_state = 'stored')`;
+
+/**
+ * The ids of one page, in queue order. Each (branch, state) pair — or each state alone when no
+ * branch is asked — reads the first `offset + limit` proofs of its own slice of a proofs_queue_*
+ * index (already in submitted_at, id order) and the slices are merged: a page costs about
+ * `(offset + limit) × slices` index entries, however many proofs lie outside the scope or the filter.
+ */
+function pageIds(filter: ProofQueueFilter, branches: readonly string[] | null): RawBuilder<unknown> {
+  const states = filter.state !== undefined ? [filter.state] : REVIEW_STATES;
+  const depth = filter.offset + filter.limit;
+  const wave = filter.waveId !== undefined ? sql`and q.wave_id = ${filter.waveId}` : sql``;
+  const slices = branches === null ? sql`unnest(${states}::text[]) as s(state)` : sql`unnest(${[...branches]}::uuid[]) as b(id) cross join unnest(${states}::text[]) as s(state)`;
+  const inBranch = branches === null ? sql`` : sql`and q.branch_id = b.id`;
+  return sql`(
+    select t.id from ${slices}
+    cross join lateral (
+      select q.id, q.submitted_at from proofs q
+      where q.review_state = s.state ${inBranch} ${wave}
+        and q.erased_at is null and (q.image_state is null or q.image_state = 'stored')
+      order by q.submitted_at, q.id limit ${depth}
+    ) t
+    order by t.submitted_at, t.id limit ${filter.limit} offset ${filter.offset})`;
+}
+
+/** The branches a filter reads: the scope, narrowed to one branch when asked (null: every branch and none). */
+function branchesOf(filter: ProofQueueFilter): readonly string[] | null {
+  if (filter.branchId === undefined) return filter.branchIds;
+  return filter.branchIds === null || filter.branchIds.includes(filter.branchId) ? [filter.branchId] : [];
+}
+
+/** How many proofs the filter matches, from proof_tallies (kept by triggers, migration 0630). */
+async function countProofs(db: Db, filter: ProofQueueFilter, branches: readonly string[] | null): Promise<number> {
+  const row = await db
+    .selectFrom('proof_tallies as t')
+    .select(sql<number>`coalesce(sum(t.proofs), 0)::int`.as('n'))
+    .$if(branches !== null, (q) => q.where('t.branch_id', '=', sql<string>`any(${[...branches!]}::uuid[])`))
+    .$if(filter.waveId !== undefined, (q) => q.where('t.wave_id', '=', filter.waveId!))
+    .$if(filter.state !== undefined, (q) => q.where('t.review_state', '=', filter.state!))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /**
  * The proofs of members of the given branches, oldest first (the order the chat desk reviews in),
  * one page at a time. Like the chat's queue, it leaves out images still downloading (nothing to
- * look at yet) and erased members' proofs (nothing left to judge).
+ * look at yet) and erased members' proofs (nothing left to judge). A proof's branch is its
+ * member's (proofs.branch_id, kept by triggers); the total is summed from proof_tallies; the
+ * duplicate / reused flags are looked up for the page's rows only.
  */
 export async function listProofsForStaff(db: Db, filter: ProofQueueFilter): Promise<{ total: number; proofs: QueuedProof[] }> {
-  if (filter.branchIds !== null && filter.branchIds.length === 0) return { total: 0, proofs: [] };
-  let base = db
-    .selectFrom('proofs as p')
-    .innerJoin('participations as pa', 'pa.id', 'p.participation_id')
-    .innerJoin('members as m', 'm.id', 'pa.member_id')
-    .where('p.erased_at', 'is', null)
-    .where((eb) => eb.or([eb('p.image_state', 'is', null), eb('p.image_state', '=', 'stored')]));
-  if (filter.branchIds !== null) base = base.where('m.branch_id', 'in', [...filter.branchIds]);
-  if (filter.branchId !== undefined) base = base.where('m.branch_id', '=', filter.branchId);
-  if (filter.waveId !== undefined) base = base.where('p.wave_id', '=', filter.waveId);
-  if (filter.state !== undefined) base = base.where('p.review_state', '=', filter.state);
-  if (filter.proofId !== undefined) base = base.where('p.id', '=', filter.proofId);
-  const [{ n }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    base
+  const branches = branchesOf(filter);
+  if (branches !== null && branches.length === 0) return { total: 0, proofs: [] };
+  const proofsQuery =
+    filter.proofId !== undefined
+      ? db
+          .selectFrom('proofs as p')
+          .where(VISIBLE)
+          .where('p.id', '=', filter.proofId)
+          .$if(branches !== null, (q) => q.where('p.branch_id', '=', sql<string>`any(${[...branches!]}::uuid[])`))
+          .$if(filter.waveId !== undefined, (q) => q.where('p.wave_id', '=', filter.waveId!))
+          .$if(filter.state !== undefined, (q) => q.where('p.review_state', '=', filter.state!))
+      : db.selectFrom('proofs as p').where(sql<boolean>`p.id in ${pageIds(filter, branches)}`);
+  const [total, rows] = await Promise.all([
+    filter.proofId !== undefined ? undefined : countProofs(db, filter, branches),
+    proofsQuery
+      .innerJoin('participations as pa', 'pa.id', 'p.participation_id')
+      .innerJoin('members as m', 'm.id', 'pa.member_id')
       .innerJoin('waves as w', 'w.id', 'p.wave_id')
       .leftJoin('units as b', 'b.id', 'm.branch_id')
       .leftJoin('staff_users as su', 'su.id', 'p.reviewed_by_staff_id')
@@ -90,12 +139,10 @@ export async function listProofsForStaff(db: Db, filter: ProofQueueFilter): Prom
       ])
       .orderBy('p.submitted_at')
       .orderBy('p.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
       .execute(),
   ]);
   return {
-    total: Number(n),
+    total: total ?? rows.length,
     proofs: rows.map((r) => ({
       id: r.id,
       kind: r.kind,

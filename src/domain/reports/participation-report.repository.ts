@@ -25,12 +25,13 @@ export interface BranchParticipation {
  *
  * People and participants are counted per branch apart and joined to the branches last: PostgreSQL
  * cannot estimate the recursive subtree, and when members were joined through it, it probed the
- * participations index once per member (50,000 probes, 290,000 buffers on the bench's district);
- * this way it hashes the wave's participations once (about 3,000 buffers; bench/results/reports-*).
+ * participations index once per member (50,000 probes, 290,000 buffers on the bench's district).
+ * The people and who took part are read from branch_member_tallies and wave_branch_tallies (kept
+ * by triggers with this rule, migration 0630) rather than from the members and the wave's
+ * participations: a city has 500,000 members and its biggest wave 400,000 participations.
  */
 export async function waveParticipationByBranch(db: Db | Tx, waveId: string, ownerUnitId: string, branchIds: readonly string[] | null): Promise<BranchParticipation[]> {
-  const inScope = (column: 'm.branch_id' | 'b.id') => (branchIds === null ? sql`true` : sql`${sql.ref(column)} in (select unnest(${[...branchIds]}::uuid[]))`);
-  const counted = sql`m.status = 'verified' and m.role = any(${[...COUNTED_ROLES]}::text[])`;
+  const inScope = (column: 'r.branch_id' | 't.branch_id' | 'b.id') => (branchIds === null ? sql`true` : sql`${sql.ref(column)} in (select unnest(${[...branchIds]}::uuid[]))`);
   const { rows } = await sql<{ id: string; code: string; name: string; cadres: number; cadres_took_part: number; members: number; members_took_part: number }>`
     with recursive below(id, level) as (
       select id, level from units where id = ${ownerUnitId}
@@ -38,16 +39,16 @@ export async function waveParticipationByBranch(db: Db | Tx, waveId: string, own
       select u.id, u.level from units u join below b on u.parent_id = b.id
     ),
     people as (
-      select m.branch_id, count(*) filter (where m.role = 'cadre')::int as cadres, count(*) filter (where m.role = 'member')::int as members
-      from members m
-      where ${counted} and ${inScope('m.branch_id')}
-      group by m.branch_id
+      select r.branch_id, coalesce(sum(r.members) filter (where r.role = 'cadre'), 0)::int as cadres, coalesce(sum(r.members) filter (where r.role = 'member'), 0)::int as members
+      from branch_member_tallies r
+      where ${inScope('r.branch_id')}
+      group by r.branch_id
     ),
     took_part as (
-      select m.branch_id, count(*) filter (where m.role = 'cadre')::int as cadres, count(*) filter (where m.role = 'member')::int as members
-      from participations p join members m on m.id = p.member_id
-      where p.wave_id = ${waveId} and p.state = any(${[...COUNTED_STATES]}::text[]) and ${counted} and ${inScope('m.branch_id')}
-      group by m.branch_id
+      select t.branch_id, coalesce(sum(t.took_part) filter (where t.role = 'cadre'), 0)::int as cadres, coalesce(sum(t.took_part) filter (where t.role = 'member'), 0)::int as members
+      from wave_branch_tallies t
+      where t.wave_id = ${waveId} and ${inScope('t.branch_id')}
+      group by t.branch_id
     )
     select b.id, b.code, b.name,
       coalesce(pe.cadres, 0) as cadres, coalesce(t.cadres, 0) as cadres_took_part,

@@ -127,7 +127,7 @@ export const OUTBOUND_WORKER_OPTIONS = { concurrency: 32, lockDuration: 15_000, 
  * (one claims and records while the other sends); more would only wait for tokens. Their own
  * queue, so that replies never wait for a slot behind them.
  */
-export const OUTBOUND_BATCH_WORKER_OPTIONS = { concurrency: 3, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+export const OUTBOUND_BATCH_WORKER_OPTIONS = { concurrency: 6, lockDuration: 15_000, stalledInterval: 5_000 } as const;
 
 /** True when BullMQ will not run the job again after this error. */
 function isFinalFailure(job: Job, err: unknown): boolean {

@@ -4,7 +4,8 @@ import { seedBroadcastAudience } from '../../../scripts/bench/broadcast-seed';
 import { createBroadcastsService, type BroadcastsService } from '../../../src/domain/broadcasts/broadcasts.service';
 import { createBroadcastOutbox } from '../../../src/jobs/broadcast-outbox';
 import { createBullMqBroadcastJobs } from '../../../src/jobs/broadcasts.processor';
-import { outboundJobId, type Queues } from '../../../src/jobs/queues';
+import { outboundBatchJobId, outboundJobId, type Queues } from '../../../src/jobs/queues';
+import { resumeChannel } from '../../../src/jobs/outbound.processor';
 import { OUTBOUND_BATCH_WORKER_OPTIONS, startWorkers } from '../../../src/jobs/workers';
 import { windowFor } from '../../../src/jobs/send-budget';
 import type { Outbox } from '../../../src/domain/deliveries/outbox';
@@ -105,6 +106,31 @@ describe('broadcast sends in batches', () => {
     const again = callsTo(zalo, 'limited-25')[1]!;
     expect(again.at - limitedAt!).toBeGreaterThanOrEqual(retryAfterMs - 50);
     expect(zalo.calls.filter((c) => c.at > limitedAt! + 50).length).toBeGreaterThan(0);
+  });
+
+  it('When the token is bad in the middle of a batch, then both of the channel\'s queues pause, no row is lost or failed, and after the resume each member gets the message once', async () => {
+    const zalo = new FakeSender('zalo', { delayMs: 5 });
+    let tokenBad = false;
+    zalo.fallback = (call) => (tokenBad ? failure('badToken', '-216', { message: 'access token is invalid' }) : ok(`zm-${call.n}`));
+    h = new OutboundHarness(t.db, logs.logger, { senders: { zalo }, sendsPerSecond: { zalo: 100 } });
+    h.start();
+    const rows = await recipients(40, 'token');
+    zalo.answerNext(ok('zm-a'), ok('zm-b'), ok('zm-c'), ok('zm-d'), ok('zm-e'));
+    tokenBad = true;
+    await batchOutbox(h.queues).enqueue(rows.map((r) => r.id));
+
+    await until('the batch queue to pause', () => h!.queues.outboundZaloBatch.isPaused(), 20_000, 25);
+    expect(await h.queues.outboundZalo.isPaused()).toBe(true);
+    await until('no row sending', async () => (await countByStatus(t.db)).sending === undefined, 20_000, 25);
+    const paused = await countByStatus(t.db);
+    expect(paused).toEqual({ sent: 5, queued: rows.length - 5 });
+    // The batch is kept, waiting in its paused queue.
+    expect(await h.queues.outboundZaloBatch.getJobState(outboundBatchJobId(rows[0]!.id))).toBe('waiting');
+
+    tokenBad = false;
+    expect(await resumeChannel(h.queues, 'zalo', logs.logger)).toBe(true);
+    await until('every row sent', async () => (await countByStatus(t.db)).sent === rows.length, 20_000, 50);
+    for (const r of rows) expect(zalo.successes.filter((c) => c.userId === r.user)).toHaveLength(1);
   });
 
   it('When a member of the batch has an older reply still queued, then their broadcast message waits for it on the single path and arrives after it', async () => {

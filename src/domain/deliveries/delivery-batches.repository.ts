@@ -28,11 +28,10 @@ export interface BatchClaim {
 export async function claimBatch(db: Db, ids: readonly number[]): Promise<BatchClaim> {
   if (ids.length === 0) return { claimed: [], waiting: [] };
   const { rows } = await sql<{ k: 'claim' | 'wait'; id: number | string; row: ClaimedRow | null }>`
-    with v as (select unnest(${[...ids]}::bigint[]) as id),
-    cl as (
+    with cl as (
       update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
-      from channel_identities i, v
-      where i.id = d.identity_id and d.id = v.id and d.status = 'queued'
+      from channel_identities i
+      where d.id = any(${[...ids]}::bigint[]) and i.id = d.identity_id and d.status = 'queued'
         and (d.not_before is null or d.not_before <= now())
         and not exists (
           select 1 from deliveries older
@@ -46,8 +45,8 @@ export async function claimBatch(db: Db, ids: readonly number[]): Promise<BatchC
     )
     select 'claim' as k, cl.id, cl.row from cl
     union all
-    select 'wait', d.id, null from deliveries d join v on v.id = d.id
-    where d.status = 'queued' and not exists (select 1 from cl where cl.id = d.id)`.execute(db);
+    select 'wait', d.id, null from deliveries d
+    where d.id = any(${[...ids]}::bigint[]) and d.status = 'queued' and not exists (select 1 from cl where cl.id = d.id)`.execute(db);
   const claimed: ClaimedDelivery[] = [];
   const waiting: number[] = [];
   for (const r of rows) {

@@ -10,6 +10,10 @@
  *    against the limit;
  *  - the app's peak RSS (VmHWM, start-up included);
  *  - duplicates and losses: each recipient's count at the platform, and the rows against it.
+ * BENCH_BROADCAST_SEND_WINDOW_S (issue 7 §4 scale, e.g. 120 with 1,000,000 recipients): instead of
+ * sending everyone, stop after that many seconds of sending: the broadcast is cancelled, and the
+ * run checks that the cancel stopped the sends (what reached the platform after it). The app's
+ * RSS is sampled every second over the fan-out too.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -61,6 +65,19 @@ export interface BroadcastBenchResult {
   readonly unsentAtStop: number;
   readonly rows: Readonly<Record<string, number>>;
   readonly completed: boolean;
+  /** The app's RSS (MB) while it fanned out: at create, the highest, at the end of the fan-out. */
+  readonly fanOutRssMb: { readonly atStart: number; readonly max: number; readonly atEnd: number };
+  /** With BENCH_BROADCAST_SEND_WINDOW_S: the window, and what the cancel at its end did. */
+  readonly sendWindow?: {
+    readonly seconds: number;
+    /** Messages at the platform from the cancel until they stopped (sends already claimed finish). */
+    readonly sentAfterCancel: number;
+    /** Messages at the platform in the 10 s after that: must be 0. */
+    readonly sentAfterSettling: number;
+    /** ms from the cancel call until the platform got its last message. */
+    readonly stoppedWithinMs: number;
+    readonly cancelled: number;
+  };
 }
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -79,6 +96,7 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
   const recipients = Number(env('BENCH_BROADCAST_RECIPIENTS', '100000'));
   const limit = Number(env('BENCH_BROADCAST_LIMIT', '500'));
   const timeoutS = Number(env('BENCH_BROADCAST_TIMEOUT_S', String(Math.ceil(recipients / limit) * 2 + 120)));
+  const sendWindowS = Number(env('BENCH_BROADCAST_SEND_WINDOW_S', '0'));
   const databaseName = `vx_bench_${ctx.stamp.toLowerCase().replace(/[^a-z0-9]/g, '_')}_bc`;
   const target: AppTarget = { databaseName, databaseUrl: withDatabase(ctx.adminDatabaseUrl, databaseName), queuePrefix: `vxbench${ctx.stamp.replace(/[^0-9]/g, '').slice(4, 14)}bc`, redisUrl: ctx.redisUrl };
   const logger = createLogger({ level: 'warn', pretty: false, name: 'bench' });
@@ -125,11 +143,17 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
     let peakRssMb = 0;
     let completed = false;
     const deadline = createdAt + timeoutS * 1_000;
+    const fanOutRss = { atStart: memoryOf(app.pid!).rssMb, max: 0, atEnd: 0 };
+    let sendWindow: BroadcastBenchResult['sendWindow'];
     while (Date.now() < deadline) {
-      const figures = await service.figures(id, null);
+      // The figures count every delivery by status: at a million, only every 5th second.
+      const figures = fanOutMs >= 0 && recipients > 200_000 && samples.length % 5 !== 0 ? undefined : await service.figures(id, null);
+      const rssMb = memoryOf(app.pid!).rssMb;
+      if (fanOutMs < 0) fanOutRss.max = Math.max(fanOutRss.max, rssMb);
       if (fanOutMs < 0 && figures && figures.status !== 'scheduled' && figures.status !== 'fanningOut') {
         fanOutMs = Date.now() - createdAt;
-        ctx.log(`fanned out in ${fanOutMs} ms`);
+        fanOutRss.atEnd = rssMb;
+        ctx.log(`fanned out in ${fanOutMs} ms; RSS ${JSON.stringify(fanOutRss)} MB`);
       }
       const stats = await getJson<{ messengerSends: number; zaloSends: number }>(`${ctx.platformBase}/stats`);
       samples.push({ t: Date.now(), zalo: stats.zaloSends, messenger: stats.messengerSends });
@@ -138,7 +162,12 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
         completed = true;
         break;
       }
-      if (samples.length % 20 === 0) ctx.log(`${stats.zaloSends + stats.messengerSends} sent; ${JSON.stringify(figures && { status: figures.status, queued: figures.queued, sent: figures.sent })}`);
+      const firstSend = samples.find((x) => x.zalo + x.messenger > 0)?.t;
+      if (sendWindowS > 0 && firstSend !== undefined && Date.now() - firstSend >= sendWindowS * 1_000) {
+        sendWindow = await cancelAndWatch(ctx, service, id, samples);
+        break;
+      }
+      if (samples.length % 20 === 0) ctx.log(`${stats.zaloSends + stats.messengerSends} sent; RSS ${rssMb} MB; ${JSON.stringify(figures && { status: figures.status, queued: figures.queued, sent: figures.sent })}`);
       await sleep(1_000);
     }
     const totalMs = Date.now() - createdAt;
@@ -157,18 +186,22 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
     const rows = Object.fromEntries(
       (await db.selectFrom('deliveries').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute()).map((r) => [r.status, Number(r.n)]),
     );
-    const unsentAtStop = (rows.queued ?? 0) + (rows.sending ?? 0);
+    const unsentAtStop = (rows.queued ?? 0) + (rows.sending ?? 0) + (rows.cancelled ?? 0);
     const losses = missing - unsentAtStop;
     const perChannel = {} as Record<'zalo' | 'messenger', { sent: number; sustainedPerSecond: number; percentOfLimit: number }>;
     for (const channel of ['zalo', 'messenger'] as const) {
       const series = samples.map((s) => ({ t: s.t, sent: s[channel] }));
       const started = series.find((s) => s.sent > 0)?.t ?? createdAt;
       const total = series[series.length - 1]?.sent ?? 0;
-      const ended = series.find((s) => s.sent >= total)?.t ?? Date.now();
+      // With a send window, the steady part ends at the cancel.
+      const ended = sendWindow ? (samples[samples.length - 1]?.t ?? Date.now()) : (series.find((s) => s.sent >= total)?.t ?? Date.now());
       const rate = sustainedRate(series, started + EDGE_MS, ended - EDGE_MS);
       perChannel[channel] = { sent: total, sustainedPerSecond: rate, percentOfLimit: Math.round((rate / limit) * 1000) / 10 };
     }
-    return { role, recipients, limitPerChannel: limit, seedMs, forecastMs, fanOutMs, totalMs, perChannel, peakRssMb, platformMessages: platform.sends, duplicates, losses, unsentAtStop, rows, completed };
+    return {
+      role, recipients, limitPerChannel: limit, seedMs, forecastMs, fanOutMs, totalMs, perChannel, peakRssMb, platformMessages: platform.sends, duplicates, losses, unsentAtStop, rows, completed,
+      fanOutRssMb: fanOutRss, ...(sendWindow ? { sendWindow } : {}),
+    };
   } finally {
     await stopProcess(app);
     await Promise.all(allQueues(queues).map((q) => q.close()));
@@ -177,6 +210,46 @@ export async function runBroadcastBench(ctx: BroadcastBenchContext): Promise<Bro
     await dropDatabase(ctx.adminDatabaseUrl, databaseName).catch((err: unknown) => ctx.log(`could not drop ${databaseName}: ${String(err)}`));
     await deleteRedisKeys(ctx.redisUrl, target.queuePrefix).catch((err: unknown) => ctx.log(`could not delete ${target.queuePrefix}:* keys: ${String(err)}`));
   }
+}
+
+/**
+ * Cancels the broadcast at the end of its send window and watches the platform: the sends already
+ * claimed finish, then nothing more may arrive.
+ */
+async function cancelAndWatch(
+  ctx: BroadcastBenchContext,
+  service: { cancel(id: string, scope: null): Promise<boolean>; figures(id: string, scope: null): Promise<{ cancelled: number } | undefined> },
+  id: string,
+  samples: { t: number; zalo: number; messenger: number }[],
+): Promise<NonNullable<BroadcastBenchResult['sendWindow']>> {
+  const sent = () => getJson<{ sends: number; lastSendAt: number | null }>(`${ctx.platformBase}/stats`);
+  const before = await sent();
+  const cancelledAt = Date.now();
+  const seconds = Math.round((cancelledAt - (samples.find((x) => x.zalo + x.messenger > 0)?.t ?? cancelledAt)) / 1000);
+  await service.cancel(id, null);
+  ctx.log(`send window of ${seconds} s over: cancelled with ${before.sends} at the platform`);
+  // Until two seconds pass without a new message, then ten more seconds that must see none.
+  let last = before.sends;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 2_000) {
+    await sleep(250);
+    const now = (await sent()).sends;
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+  }
+  const settled = await sent();
+  await sleep(10_000);
+  const after = await sent();
+  const figures = await service.figures(id, null);
+  return {
+    seconds,
+    sentAfterCancel: settled.sends - before.sends,
+    sentAfterSettling: after.sends - settled.sends,
+    stoppedWithinMs: settled.lastSendAt !== null ? Math.max(0, settled.lastSendAt - cancelledAt) : 0,
+    cancelled: figures?.cancelled ?? 0,
+  };
 }
 
 /** The targets of issue 5's benchmark, and the Markdown summary. */
@@ -188,13 +261,23 @@ export function broadcastMarkdown(r: BroadcastBenchResult, meta: { stamp: string
     { name: 'duplicates = 0', ok: r.duplicates === 0, value: String(r.duplicates) },
     { name: 'losses = 0', ok: r.losses === 0, value: String(r.losses) },
   ];
+  const window = r.sendWindow
+    ? [
+        '',
+        `Send window (scale check): sent for ${r.sendWindow.seconds} s, then cancelled: ${r.sendWindow.sentAfterCancel} messages reached the platform after the cancel ` +
+          `(sends already claimed; the last ${r.sendWindow.stoppedWithinMs} ms after it), ${r.sendWindow.sentAfterSettling} in the 10 s after that; ${r.sendWindow.cancelled.toLocaleString('en')} deliveries cancelled.`,
+      ]
+    : [];
   return [
     `# Broadcast benchmark — ${meta.stamp}`,
     '',
     `${meta.machine}. One broadcast to ${r.recipients.toLocaleString('en')} recipients (half Zalo, half Messenger, seeded in SQL in ${(r.seedMs / 1000).toFixed(1)} s), ` +
       `app compiled, ROLE=${r.role}, each channel limited to ${r.limitPerChannel}/s, the stand-in platform answering after ${meta.platformLatencyMs} ms; PostgreSQL, Redis and the stand-in share the machine.`,
     '',
-    `Reach forecast at this size: ${r.forecastMs} ms. From create to the last message: ${(r.totalMs / 1000).toFixed(1)} s${r.completed ? '' : ` (NOT completed within the time allowed: ${r.unsentAtStop} still queued, not counted as losses)`}. Platform messages: ${r.platformMessages}. Rows: ${JSON.stringify(r.rows)}.`,
+    `Reach forecast at this size: ${r.forecastMs} ms. From create to the last message: ${(r.totalMs / 1000).toFixed(1)} s${r.completed ? '' : ` (NOT completed${r.sendWindow ? ': cancelled at the end of the send window' : ' within the time allowed'}: ${r.unsentAtStop} not sent, not counted as losses)`}. Platform messages: ${r.platformMessages}. Rows: ${JSON.stringify(r.rows)}.`,
+    '',
+    `The app's RSS over the fan-out: ${r.fanOutRssMb.atStart} MB at create, at most ${r.fanOutRssMb.max} MB, ${r.fanOutRssMb.atEnd} MB at its end.`,
+    ...window,
     '',
     '| target | result | verdict |',
     '|---|---|---|',

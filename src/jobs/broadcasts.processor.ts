@@ -7,8 +7,9 @@
  *               progress   - every second while it is sending: its sends fed to the outbound queues a
  *                            few thousand ahead; once all are fed and none is queued or being sent,
  *                            'sending' -> 'completed';
- *               discard    - after a cancel, removes the waiting send jobs of its cancelled deliveries
- *                            (a job that runs anyway finds its row cancelled and does nothing);
+ *               discard    - after a cancel, removes its waiting batches and the waiting send jobs of
+ *                            its cancelled deliveries (a job that runs anyway finds its rows
+ *                            cancelled and does nothing);
  *               sweep      - adds the job an unfinished broadcast should have (a crash between
  *                            recording a broadcast and adding its job, Redis restarted empty).
  * Retries:      a failed fan-out retries with backoff (queues.ts) and resumes from its saved cursor;
@@ -26,6 +27,7 @@ import {
   BROADCAST_JOB_NAMES,
   PLATFORM_CHANNELS,
   broadcastJobId,
+  outboundBatchQueueOf,
   outboundJobId,
   outboundQueueOf,
   type BroadcastJob,
@@ -74,6 +76,13 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
 
   async function discard(broadcastId: string): Promise<number> {
     let removed = 0;
+    // Its batches not yet running (a running one finds its rows cancelled and passes them by).
+    for (const channel of PLATFORM_CHANNELS) {
+      const batches = await outboundBatchQueueOf(queues, channel).getJobs(['waiting', 'prioritized', 'delayed'], 0, -1);
+      for (const batch of batches) {
+        if (batch?.data.broadcastId === broadcastId && batch.id) removed += await outboundBatchQueueOf(queues, channel).remove(batch.id).catch(() => 0);
+      }
+    }
     let after = 0;
     for (;;) {
       const page = await cancelledDeliveries(db, broadcastId, after, DISCARD_PAGE);

@@ -2,7 +2,7 @@ import type { PlatformChannel, SendMode } from '../channels/channel';
 import type { Db } from '../db/database';
 import type { ClaimedDelivery, DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
 import { decideForClaimed } from '../domain/deliveries/delivery-gate';
-import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
+import type { DeliveryDecision, DeliveryPolicySettings, SendCost } from '../domain/deliveries/delivery-policy';
 import type { OutboundOutcome } from './queues';
 
 /** What the outbound job does with a claimed proactive row, as the delivery policy says. */
@@ -33,7 +33,11 @@ const WHY: Readonly<Record<string, string>> = {
  * and the platform's own answer still overrides.
  */
 export async function policyVerdict(db: Db, channel: PlatformChannel, claimed: ClaimedDelivery, settings: DeliveryPolicySettings, now: Date): Promise<PolicyVerdict> {
-  const decision = await decideForClaimed(db, { ...claimed, channel }, settings, now);
+  return verdictOf(await decideForClaimed(db, { ...claimed, channel }, settings, now));
+}
+
+/** What the outbound job does with the policy's decision (a batch decides with facts it read for all its rows). */
+export function verdictOf(decision: DeliveryDecision): PolicyVerdict {
   switch (decision.kind) {
     case 'send':
       return { kind: 'send', mode: decision.mode, cost: decision.cost };

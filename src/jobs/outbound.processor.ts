@@ -4,21 +4,24 @@
  * Inputs:       `{deliveryId}`; the `deliveries` row holds the message, the send mode (JSON of a
  *               SendMode, null for the channel's reply mode) and the recipient identity.
  * Side effects: claims the row (queued -> sending, attempts + 1) BEFORE calling the platform, then
- *               makes at most one `ChannelSender.send` call and records its answer on the row:
+ *               takes a token of the channel's send budget (send-budget.ts, shared with the
+ *               broadcast batches of outbound-batch.processor.ts and with every process), makes at
+ *               most one `ChannelSender.send` call and records its answer on the row:
  *               - ok: 'sent', the platform message ids joined by ',', sent_at;
  *               - any failure part-way through a multi-part message: the ids of the parts already
  *                 delivered are kept on the row, and the next attempt passes `skipParts` so the
  *                 member never gets a part twice;
  *               - retryable: back to 'queued' with the error; the job throws and BullMQ retries it
  *                 with exponential backoff and jitter (queues.ts: 8 attempts). With `retryAfterMs`
- *                 (a 429) the whole channel queue is rate-limited that long (`queue.rateLimit`) and
+ *                 (a 429) the whole channel queue is rate-limited that long (`queue.rateLimit`), the
+ *                 channel's send budget blocked as long (batches wait too), and
  *                 the job goes back to waiting without using an attempt (Worker.RateLimitError);
  *               - windowClosed: 'deferred', and the identity's window_closed_at = now (the
  *                 platform's verdict wins over our clock, DESIGN.md "Delivery policy");
  *               - unreachable: 'failed', and the identity marked unreachable with the reason;
  *               - badRequest: 'failed' (our message is wrong: logged at error, never retried);
  *               - badToken: ALERT logged (error level, channel and code, never the token), the
- *                 channel's queue PAUSED (it keeps its jobs; `resumeChannel` undoes it), the row
+ *                 channel's queues PAUSED (single and batch: they keep their jobs; `resumeChannel`), the row
  *                 back to 'queued' and the job back to waiting: nothing is lost, nothing burns.
  *               An identity already unreachable: 'skipped', no call. Content past expires_at:
  *               'expired', no call. A sender that throws (it must not) leaves the outcome unknown:
@@ -73,7 +76,8 @@ import type { DeliveryPolicySettings, SendCost } from '../domain/deliveries/deli
 import type { Logger } from '../logging/logger';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
 import { policyVerdict } from './outbound-policy';
-import { outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
+import type { SendBudget } from './send-budget';
+import { outboundBatchQueueOf, outboundJobId, outboundQueueOf, type OutboundJob, type OutboundOutcome, type OutboundQueue, type OutboundResult, type Queues } from './queues';
 
 /** The senders this process has; a channel without one has no outbound worker. */
 export type ChannelSenders = Partial<Record<PlatformChannel, ChannelSender>>;
@@ -83,6 +87,8 @@ export interface OutboundDeps {
   readonly logger: Logger;
   readonly queues: Queues;
   readonly pauser: ChannelPauser;
+  /** The channel's shared send budget: every send takes a token before its HTTP call (send-budget.ts). */
+  readonly budget: SendBudget;
   /** The delivery policy's settings: every row but a reply is decided by it before its send. */
   readonly policy: DeliveryPolicySettings;
   readonly now?: () => Date;
@@ -247,6 +253,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       case 'retryable': {
         if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0 && claimed.attempts < MAX_RATE_LIMITED_CLAIMS) {
           await record(claimed, { kind: 'requeued', ...error });
+          await deps.budget.block(channel, failure.retryAfterMs);
           await queue.rateLimit(failure.retryAfterMs);
           logger.warn({ ...fields, retryAfterMs: failure.retryAfterMs }, 'outbound: rate limited by the platform; the channel waits, no attempt used');
           throw Worker.RateLimitError();
@@ -372,6 +379,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
       }
       const resume = current.sentParts.length;
       let result;
+      await deps.budget.take(channel, 1);
       try {
         result = await sender.send(current.platformUserId, current.message, checked.mode, { ref: String(current.id), ...(resume > 0 ? { skipParts: resume } : {}) });
       } catch (err) {
@@ -435,6 +443,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
 
     let result;
     const resume = claimed.sentParts.length;
+    await deps.budget.take(channel, 1);
     try {
       result = await sender.send(claimed.platformUserId, claimed.message, mode, { ref: String(id), ...(resume > 0 ? { skipParts: resume } : {}) });
     } catch (err) {
@@ -469,7 +478,7 @@ export async function promoteIfDelayed(queue: OutboundQueue, deliveryId: number)
 }
 
 /**
- * Pauses a channel's outbound queue when its token is bad, once: the first caller pauses and
+ * Pauses a channel's outbound queues (its single sends and its batches) when its token is bad, once: the first caller pauses and
  * raises the ALERT; callers at the same moment (the other jobs in flight) wait for it, and later
  * ones find the queue paused and only note it. A paused queue keeps every job; workers stop
  * fetching from it, in every process, until `resumeChannel`.
@@ -491,6 +500,7 @@ export function createChannelPauser(queues: Queues, logger: Logger): ChannelPaus
           return;
         }
         await queue.pause();
+        await outboundBatchQueueOf(queues, channel).pause();
         logger.error(
           { alert: 'channel_bad_token', channel, code: failure.code, reason: failure.message, queue: queue.name },
           `ALERT: the ${channel} token is invalid; ${channel} sends are paused and their deliveries kept queued until an operator fixes the token and resumes the channel`,
@@ -503,12 +513,13 @@ export function createChannelPauser(queues: Queues, logger: Logger): ChannelPaus
 }
 
 /**
- * For operators, once the channel's token is fixed: resumes its outbound queue; the jobs it kept
+ * For operators, once the channel's token is fixed: resumes its outbound queues; the jobs they kept
  * run in their order. Returns false when it was not paused.
  */
 export async function resumeChannel(queues: Queues, channel: PlatformChannel, logger: Logger): Promise<boolean> {
   const queue = outboundQueueOf(queues, channel);
   if (!(await queue.isPaused())) return false;
+  await outboundBatchQueueOf(queues, channel).resume();
   await queue.resume();
   logger.info({ channel, queue: queue.name }, `outbound: ${channel} sends resumed`);
   return true;

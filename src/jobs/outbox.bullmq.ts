@@ -5,7 +5,7 @@ import { findDeliveryRoutes } from '../domain/deliveries/deliveries.repository';
 import { unitHeadsOf } from '../domain/deliveries/delivery-units.repository';
 import type { Outbox } from '../domain/deliveries/outbox';
 import type { Logger } from '../logging/logger';
-import { OUTBOUND_JOB_NAME, PLATFORM_CHANNELS, outboundJobId, outboundQueueOf, type OutboundJob, type Queues } from './queues';
+import { OUTBOUND_JOB_NAME, PLATFORM_CHANNELS, outboundBatchQueueOf, outboundJobId, outboundQueueOf, type OutboundJob, type Queues } from './queues';
 
 export interface BullMqOutboxDeps {
   readonly db: Db;
@@ -21,7 +21,7 @@ export interface BullMqOutbox extends Outbox {
    * For deliveries of `channel` that are 'queued' in the database: adds a job for each that has
    * none, or whose job already finished (it completed while the row was not queued, or failed for
    * reasons other than the send). A job waiting, delayed or active is left alone, and so are the
-   * later rows of a unit whose job is. Returns how many jobs were added.
+   * later rows of a unit whose job is, and the rows of a broadcast batch that is. Returns how many jobs were added.
    */
   restore(channel: PlatformChannel, deliveryIds: readonly number[]): Promise<number>;
   /**
@@ -34,6 +34,15 @@ export interface BullMqOutbox extends Outbox {
    * job, `d<first id>`, that sends them in order with one claim (outbound.processor.ts).
    */
   enqueueUnits(channel: PlatformChannel, units: readonly (readonly number[])[]): Promise<void>;
+}
+
+/**
+ * The rows of a channel's batch jobs that are waiting, delayed or running. Few: a broadcast keeps
+ * about FEED_AHEAD rows enqueued, a hundred per batch.
+ */
+async function rowsInLiveBatches(queues: Queues, channel: PlatformChannel): Promise<Set<number>> {
+  const jobs = await outboundBatchQueueOf(queues, channel).getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1);
+  return new Set(jobs.flatMap((j) => (j ? j.data.deliveryIds : [])));
 }
 
 const LIVE_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -107,7 +116,9 @@ export function createBullMqOutbox(deps: BullMqOutboxDeps): BullMqOutbox {
       const headIds = [...new Set(heads.values())];
       const headStates = await Promise.all(headIds.map((id) => queue.getJobState(outboundJobId(id))));
       const liveHeads = new Set(headIds.filter((_, i) => LIVE_STATES.has(headStates[i]!)));
-      const deliveryIds = stale.filter((id) => !liveHeads.has(heads.get(id) ?? -1));
+      // A broadcast's rows in a batch still waiting or running have one too.
+      const inBatches = await rowsInLiveBatches(deps.queues, channel);
+      const deliveryIds = stale.filter((id) => !liveHeads.has(heads.get(id) ?? -1) && !inBatches.has(id));
       const states = await Promise.all(deliveryIds.map((id) => queue.getJobState(outboundJobId(id))));
       const missing: PendingJob[] = [];
       for (const [i, id] of deliveryIds.entries()) {

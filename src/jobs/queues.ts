@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   outboxRelay: 'outbox-relay',
   outboundZalo: 'outbound-zalo',
   outboundMessenger: 'outbound-messenger',
+  outboundZaloBatch: 'outbound-zalo-batch',
+  outboundMessengerBatch: 'outbound-messenger-batch',
   proofImages: 'proof-images',
   broadcasts: 'broadcasts',
 } as const;
@@ -80,6 +82,23 @@ export interface OutboundJob {
    * with one claim and one record of their sends. Absent: the one delivery.
    */
   readonly unit?: readonly number[];
+}
+
+/**
+ * A page of a broadcast's deliveries on one channel, to distinct members, sent by one job
+ * (outbound-batch.processor.ts): claimed, decided and recorded a chunk at a time, each send
+ * taking a token of the channel's shared budget. `deliveryIds` in id order.
+ */
+export interface OutboundBatchJob {
+  readonly deliveryIds: readonly number[];
+  /** The broadcast the rows belong to (a cancel removes its waiting batches). */
+  readonly broadcastId?: string;
+}
+
+export interface OutboundBatchResult {
+  readonly sent: number;
+  /** Rows recorded otherwise (deferred, skipped, failed...), or handed to a job of their own. */
+  readonly other: number;
 }
 
 /** What the outbound job did with its delivery (the row says the same; this is for logs and metrics). */
@@ -176,6 +195,19 @@ export const OUTBOUND_QUEUE_NAMES = {
   messenger: QUEUE_NAMES.outboundMessenger,
 } as const satisfies Record<PlatformChannel, QueueName>;
 
+/** Each channel's queue of broadcast batches (beside its queue of single sends and replies). */
+export const OUTBOUND_BATCH_QUEUE_NAMES = {
+  zalo: QUEUE_NAMES.outboundZaloBatch,
+  messenger: QUEUE_NAMES.outboundMessengerBatch,
+} as const satisfies Record<PlatformChannel, QueueName>;
+
+export const OUTBOUND_BATCH_JOB_NAME = 'batch';
+
+/** A batch's job id, after its first row: adding the same batch again while it exists is ignored. */
+export function outboundBatchJobId(firstDeliveryId: number): string {
+  return `b${firstDeliveryId}`;
+}
+
 /**
  * The job id of a delivery's send: while a job with this id exists in any state, adding it again
  * is ignored (LIBRARIES.md B4), which makes enqueueing idempotent. BullMQ reserves ids that are
@@ -232,6 +264,9 @@ export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSc
   // the record of a send, so finished jobs are kept only for a while (B10).
   'outbound-zalo': { ...OUTBOUND_OPTIONS },
   'outbound-messenger': { ...OUTBOUND_OPTIONS },
+  // A batch that fails (PostgreSQL away) runs again and claims only what is still queued.
+  'outbound-zalo-batch': { ...OUTBOUND_OPTIONS },
+  'outbound-messenger-batch': { ...OUTBOUND_OPTIONS },
   // A CDN hiccup is retried for about a minute; platform image URLs last hours, so that is enough,
   // and the member hears within a minute or two either way. A failed job is removed, so that the
   // sweeper may add a proof's job again should recording its failure itself have failed.
@@ -252,6 +287,7 @@ export const JOB_OPTIONS: { readonly [K in QueueName]: DefaultJobOptions & JobSc
 };
 
 export type OutboundQueue = Queue<OutboundJob, OutboundResult>;
+export type OutboundBatchQueue = Queue<OutboundBatchJob, OutboundBatchResult>;
 
 export interface Queues {
   readonly turns: Queue<TurnsJob, TurnsResult>;
@@ -260,6 +296,8 @@ export interface Queues {
   readonly outboxRelay: Queue<OutboxRelayJob, OutboxRelayResult>;
   readonly outboundZalo: OutboundQueue;
   readonly outboundMessenger: OutboundQueue;
+  readonly outboundZaloBatch: OutboundBatchQueue;
+  readonly outboundMessengerBatch: OutboundBatchQueue;
   readonly proofImages: Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>;
   readonly broadcasts: Queue<BroadcastJob | BroadcastSweepJob, BroadcastJobResult>;
 }
@@ -274,6 +312,11 @@ export function createTurnsQueue(connection: Redis, prefix: string, logger: Logg
 /** The outbound queue of a channel. */
 export function outboundQueueOf(queues: Queues, channel: PlatformChannel): OutboundQueue {
   return channel === 'zalo' ? queues.outboundZalo : queues.outboundMessenger;
+}
+
+/** The batch queue of a channel. */
+export function outboundBatchQueueOf(queues: Queues, channel: PlatformChannel): OutboundBatchQueue {
+  return channel === 'zalo' ? queues.outboundZaloBatch : queues.outboundMessengerBatch;
 }
 
 /**
@@ -294,6 +337,7 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
   });
   const schedules = new Queue<ScheduleJob, ScheduleJobResult>(QUEUE_NAMES.schedules, { connection, prefix, defaultJobOptions: JOB_OPTIONS.schedules });
   const outbound = (name: QueueName) => new Queue<OutboundJob, OutboundResult>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+  const batches = (name: QueueName) => new Queue<OutboundBatchJob, OutboundBatchResult>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
   const queues: Queues = {
     turns: new Queue<TurnsJob, TurnsResult>(QUEUE_NAMES.turns, { connection, prefix, defaultJobOptions: JOB_OPTIONS.turns }),
     housekeeping,
@@ -301,6 +345,8 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     outboxRelay,
     outboundZalo: outbound(QUEUE_NAMES.outboundZalo),
     outboundMessenger: outbound(QUEUE_NAMES.outboundMessenger),
+    outboundZaloBatch: batches(QUEUE_NAMES.outboundZaloBatch),
+    outboundMessengerBatch: batches(QUEUE_NAMES.outboundMessengerBatch),
     proofImages: new Queue<ProofImageJob | ProofImageSweepJob, ProofImageResult>(QUEUE_NAMES.proofImages, {
       connection,
       prefix,

@@ -15,11 +15,16 @@ import { createTurnsProcessor } from './turns.processor';
 import { createBullMqOutbox } from './outbox.bullmq';
 import { createOutboxRelayProcessor } from './outbox-relay.processor';
 import { createChannelPauser, createOutboundProcessor, type ChannelSenders } from './outbound.processor';
+import { createOutboundBatchProcessor } from './outbound-batch.processor';
+import { createSendBudget, windowFor } from './send-budget';
 import { createBroadcastsProcessor } from './broadcasts.processor';
 import type { BroadcastsService } from '../domain/broadcasts/broadcasts.service';
 import {
+  OUTBOUND_BATCH_QUEUE_NAMES,
   OUTBOUND_QUEUE_NAMES,
   PLATFORM_CHANNELS,
+  type OutboundBatchJob,
+  type OutboundBatchResult,
   QUEUE_NAMES,
   isConnectionError,
   type HousekeepingJob,
@@ -116,6 +121,16 @@ export const TURNS_WORKER_OPTIONS = { concurrency: TURN_RUNNERS + 1, lockDuratio
  */
 export const OUTBOUND_WORKER_OPTIONS = { concurrency: 32, lockDuration: 15_000, stalledInterval: 5_000 } as const;
 
+/**
+ * A broadcast batch sends a chunk at a time, as fast as the channel's budget grants, with every
+ * send of a chunk in flight at once. A busy machine stretches a chunk's claim, send and record
+ * past a budget window, and more batches overlap them; more batches also hold more in flight,
+ * and so more garbage between V8's collections. Measured on 30,000 recipients at load 4-7: 4
+ * batches 93% of the limit and 262 MB peak RSS, 5 99% and 269 MB, 6 100% and 307 MB. Their own
+ * queue, so that replies never wait for a worker slot behind them.
+ */
+export const OUTBOUND_BATCH_WORKER_OPTIONS = { concurrency: 5, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+
 /** True when BullMQ will not run the job again after this error. */
 function isFinalFailure(job: Job, err: unknown): boolean {
   return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -155,7 +170,7 @@ function inJobContext<D, R>(queue: string, logger: Logger, processor: Processor<
 }
 
 /** Queues whose jobs run per member message: their completions are logged at debug. */
-const HIGH_VOLUME_QUEUES: ReadonlySet<string> = new Set([QUEUE_NAMES.turns, ...Object.values(OUTBOUND_QUEUE_NAMES)]);
+const HIGH_VOLUME_QUEUES: ReadonlySet<string> = new Set([QUEUE_NAMES.turns, ...Object.values(OUTBOUND_QUEUE_NAMES), ...Object.values(OUTBOUND_BATCH_QUEUE_NAMES)]);
 
 function createWorker<D, R>(queue: string, processor: Processor<D, R>, deps: WorkerDeps, concurrency: number, options: Partial<WorkerOptions> = {}): Worker<D, R> {
   const worker = new Worker<D, R>(queue, inJobContext(queue, deps.logger, processor, HIGH_VOLUME_QUEUES.has(queue) ? 'debug' : 'info'), {
@@ -176,6 +191,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
   const relay = createWorker<OutboxRelayJob, OutboxRelayResult>(QUEUE_NAMES.outboxRelay, createOutboxRelayProcessor({ db, logger, queues: outbound.queues, outbox }), deps, 1);
   const workers: Worker[] = [relay as unknown as Worker];
   const pauser = createChannelPauser(outbound.queues, logger);
+  const budget = createSendBudget(deps.connection, deps.prefix, outbound.sendsPerSecond);
   for (const channel of PLATFORM_CHANNELS) {
     const sender = outbound.senders[channel];
     if (!sender) {
@@ -188,6 +204,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
         logger,
         queues: outbound.queues,
         pauser,
+        budget,
         policy: outbound.policy,
         ...(outbound.now ? { now: outbound.now } : {}),
         ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
@@ -196,6 +213,18 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       limiter: limiterFor(outbound.sendsPerSecond[channel]),
     });
     workers.push(worker as unknown as Worker);
+    const { concurrency: batchConcurrency, ...batchOptions } = OUTBOUND_BATCH_WORKER_OPTIONS;
+    const batchProcessor = createOutboundBatchProcessor(sender, {
+      db,
+      logger,
+      queues: outbound.queues,
+      pauser,
+      budget,
+      policy: outbound.policy,
+      ...(outbound.now ? { now: outbound.now } : {}),
+      ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
+    });
+    workers.push(createWorker<OutboundBatchJob, OutboundBatchResult>(OUTBOUND_BATCH_QUEUE_NAMES[channel], batchProcessor, deps, batchConcurrency, batchOptions) as unknown as Worker);
   }
   return workers;
 }
@@ -235,11 +264,12 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
 }
 
 /**
- * BullMQ's limiter bounds how many jobs start per window, not when their calls reach the platform.
- * A one-second window lets a whole second's sends start at once and, slowed by a busy machine,
- * arrive together with the next second's; tenths of a second spread them (50/s: 5 per 100 ms).
+ * BullMQ's limiter bounds how many jobs start per window, not when their calls reach the platform,
+ * and counts jobs, not sends: the send budget (send-budget.ts) is what holds the channel's limit.
+ * The limiter stays on the single queue, in the budget's windows, so that a backlog of replies
+ * does not start far more jobs than the budget lets send, and because `queue.rateLimit` (a 429)
+ * needs one (LIBRARIES.md B5).
  */
 export function limiterFor(perSecond: number): { max: number; duration: number } {
-  const max = Math.max(1, Math.floor(perSecond / 10));
-  return { max, duration: Math.round((1_000 * max) / perSecond) };
+  return windowFor(perSecond);
 }

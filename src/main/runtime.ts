@@ -4,9 +4,7 @@ import { DEVELOPMENT_SESSION_SECRET, type Config, type Role } from '../config/co
 import { ensureDatabase } from '../db/ensure-database';
 import { deliveryPolicySettingsOf } from '../domain/deliveries/delivery-policy-settings';
 import { migrateToLatest } from '../db/migrate';
-import { createHttpApp } from '../http/app';
-import { allQueues, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
-import { createMetricsRouter } from '../http/metrics.routes';
+import { allQueues, OUTBOUND_BATCH_QUEUE_NAMES, OUTBOUND_QUEUE_NAMES } from '../jobs/queues';
 import { setQueueDepthSource } from '../metrics/metrics';
 import { ensureSchedulers } from '../jobs/schedules';
 import { createIntakeGate, startLoadGovernor, type LoadGovernor } from '../jobs/load-governor';
@@ -16,12 +14,13 @@ import { buildBroadcasts } from './broadcasts';
 import { buildScheduleContext } from './schedules';
 import { buildChannels, type Channels } from './channels';
 import { buildConversations, type Conversations } from './conversations';
-import { buildDeps, httpRouters, runsApi, runsWorkers, type Deps } from './deps';
+import { buildDeps, runsApi, runsWorkers, type Deps } from './deps';
 import { closeRedis, describeRedisUrl, waitForRedis } from './redis';
 import { runShutdown, type ShutdownOutcome, type ShutdownStep } from './shutdown';
 import { StartupError, describeError, describePostgresUrl } from './startup-error';
 
-const OUTBOUND_QUEUE_SET: ReadonlySet<string> = new Set(Object.values(OUTBOUND_QUEUE_NAMES));
+// Sends (single and batch) are never slowed below this many at once (a batch worker's concurrency is lower: never slowed).
+const OUTBOUND_QUEUE_SET: ReadonlySet<string> = new Set([...Object.values(OUTBOUND_QUEUE_NAMES), ...Object.values(OUTBOUND_BATCH_QUEUE_NAMES)]);
 const OUTBOUND_GOVERNOR_FLOOR = 8;
 
 /** Everything must be closed within this; then the process reports what is still open and exits 1. */
@@ -217,12 +216,15 @@ export async function startRuntime(config: Config, role: Role, logger: Logger, o
     );
     if (!server && config.metricsPort !== undefined) {
       // A worker has no HTTP server; its own counters (jobs, sends) are served here when asked for.
+      const [{ createHttpApp }, { createMetricsRouter }] = await Promise.all([import('../http/app.js'), import('../http/metrics.routes.js')]);
       const metricsServer = createHttpServer(config.http, createHttpApp({ logger, routers: [{ path: '/', router: createMetricsRouter(logger) }] }));
       await listen(metricsServer, config.metricsPort);
       server = metricsServer;
       logger.info({ port: config.metricsPort }, 'metrics on their own port');
     } else if (server) {
       const isDraining = () => draining;
+      // Loaded here, not at the top: a worker never serves these (http-routers.ts).
+      const [{ createHttpApp }, { httpRouters }] = await Promise.all([import('../http/app.js'), import('./http-routers.js')]);
       const app = createHttpApp({ logger, routers: httpRouters(deps, channels, conversations.intake, isDraining), isDraining, trustProxy: config.trustProxy });
       server.removeAllListeners('request');
       server.on('request', app);

@@ -444,7 +444,8 @@ async function setFromSendingReturningIdentity(
 /**
  * Deliveries of `channel` that have been 'queued' (and due) for more than `olderThanMs`, oldest
  * first: the outbox relay checks that each still has a job (a crash between a commit and its
- * enqueue, or a job lost from Redis, leaves a row with none).
+ * enqueue, or a job lost from Redis, leaves a row with none). A sending broadcast's rows that its
+ * feed has not reached yet have no job by design and are left out.
  */
 export async function listStaleQueued(db: Db, channel: ChannelId, olderThanMs: number, limit: number): Promise<number[]> {
   const rows = await db
@@ -455,6 +456,8 @@ export async function listStaleQueued(db: Db, channel: ChannelId, olderThanMs: n
     .where('i.channel', '=', channel)
     .where('d.updated_at', '<', olderThan(olderThanMs))
     .where((eb) => eb.or([eb('d.not_before', 'is', null), eb('d.not_before', '<=', sql<Date>`now()`)]))
+    // A broadcast's rows it has not fed yet (fanning out or sending) are its progress job's to enqueue.
+    .where(sql<boolean>`not exists (select 1 from broadcasts b where b.id = d.broadcast_id and b.status in ('fanningOut', 'sending') and d.id > coalesce(b.fed_through_id, 0))`)
     .orderBy('d.updated_at')
     .limit(limit)
     .execute();

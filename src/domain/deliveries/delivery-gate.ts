@@ -14,6 +14,14 @@ import { decideDelivery, isProactive, type DeliveryDecision, type DeliveryPolicy
  */
 export async function decideForClaimed(db: Db, claimed: ClaimedDelivery & { readonly channel: PlatformChannelId }, settings: DeliveryPolicySettings, now: Date): Promise<DeliveryDecision> {
   const sentToday = isProactive(claimed.purpose) ? await countProactiveSentSince(db, claimed, startOfLocalDay(now, settings.timeZone)) : 0;
+  return decideWithFacts(claimed, sentToday, settings, now);
+}
+
+/**
+ * decideForClaimed when the member's proactive sends of the local day are already counted (a
+ * broadcast's batch counts them for all its rows in one statement): no I/O.
+ */
+export function decideWithFacts(claimed: ClaimedDelivery & { readonly channel: PlatformChannelId }, sentToday: number, settings: DeliveryPolicySettings, now: Date): DeliveryDecision {
   const decision = decideDelivery(
     {
       purpose: claimed.purpose,
@@ -27,7 +35,8 @@ export async function decideForClaimed(db: Db, claimed: ClaimedDelivery & { read
   return { ...decision, mode: withTemplateData(decision.mode, claimed.message) };
 }
 
-function startOfLocalDay(now: Date, timeZone: string): Date {
+/** The instant the local day of `now` began, in the policy's time zone. */
+export function startOfLocalDay(now: Date, timeZone: string): Date {
   const day = localDayOf(now, timeZone);
   return zonedMidnight(day.year, day.month, day.day, timeZone);
 }

@@ -1,4 +1,6 @@
-import { OUTBOUND_WORKER_OPTIONS } from '../../../src/jobs/workers';
+import { OUTBOUND_BATCH_WORKER_OPTIONS, OUTBOUND_WORKER_OPTIONS } from '../../../src/jobs/workers';
+import { createBroadcastOutbox } from '../../../src/jobs/broadcast-outbox';
+import { windowFor } from '../../../src/jobs/send-budget';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -130,5 +132,65 @@ describe('a worker process SIGKILLed in the middle of sending', () => {
     // At most one unknown outcome per send in flight when the worker died: its concurrency.
     expect(unknown.length).toBeLessThanOrEqual(OUTBOUND_WORKER_OPTIONS.concurrency);
     expect(sent.length).toBeGreaterThanOrEqual(N - OUTBOUND_WORKER_OPTIONS.concurrency);
+  }, 120_000);
+  it('When a broadcast is being sent in batches and the worker is killed mid-batch, then the rows in flight end unknown_outcome and are never resent, and every other recipient gets the message exactly once', async () => {
+    const BATCH_N = 600;
+    const LIMIT = 200;
+    await t.db.deleteFrom('deliveries').execute();
+    const ids: number[] = [];
+    for (let i = 0; i < BATCH_N; i += 1) ids.push(...(await createDeliveries(t.db, await createIdentity(t.db, 'zalo'), 1, { purpose: 'waveLaunch', message: { text: `Tin đợt mới số ${i}` } })));
+    const sendsKey = `${h.prefix}:fake-batch-sends`;
+    // Slow sends (300 ms), so that a chunk is in flight most of the time.
+    const settings = { DATABASE_URL: t.url, QUEUE_PREFIX: h.prefix, SENDS_KEY: sendsKey, SEND_DELAY_MS: '300', SENDS_PER_SECOND: String(LIMIT) };
+    await createBroadcastOutbox({ db: t.db, queues: h.queues, logger: logs.logger }).enqueue(ids);
+    expect(await h.queues.outboundZaloBatch.getJobCounts('waiting')).toEqual({ waiting: BATCH_N / 100 });
+
+    const first = startWorkerProcess(settings);
+    children.push(first);
+    await first.ready;
+    // Killed while a chunk is in flight (claimed, its sends under way), not between two chunks.
+    await until(`${KILL_AFTER_SENDS} sends and a chunk in flight`, async () => (await recorder.llen(sendsKey)) >= KILL_AFTER_SENDS && ((await countByStatus(t.db)).sending ?? 0) > 0, 30_000, 2);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
+    const atKill = await countByStatus(t.db);
+    expect(atKill.sending).toBeGreaterThan(0);
+
+    h.start({});
+    const relayJob = await h.queues.outboxRelay.add(OUTBOX_RELAY_JOB_NAME, { queuedStaleAfterMs: 30_000, sendingStaleAfterMs: 0 });
+    await until('the relay', async () => (await h.queues.outboxRelay.getJobState(relayJob.id!)) === 'completed', 20_000);
+    const relay = (await h.queues.outboxRelay.getJob(relayJob.id!))!.returnvalue as OutboxRelayResult;
+    await h.stopWorkers();
+    expect(relay.unknownOutcome).toBe(atKill.sending);
+
+    // The killed worker's batches stall (lock 15 s) and run again in the second worker: they claim only what is still queued.
+    const second = startWorkerProcess(settings);
+    children.push(second);
+    await second.ready;
+    await until('no queued or sending rows', async () => {
+      const counts = await countByStatus(t.db);
+      return counts.queued === undefined && counts.sending === undefined;
+    }, 60_000, 100);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toMatchObject({ code: 0 });
+
+    const recorded = await recorder.lrange(sendsKey, 0, -1);
+    const sends = new Map<string, number>();
+    for (const text of recorded) sends.set(text, (sends.get(text) ?? 0) + 1);
+    const { rows } = await sql<{ status: string; error_code: string | null; text: string }>`
+      select status, error_code, payload->>'text' as text from deliveries order by id`.execute(t.db);
+    const duplicates = [...sends].filter(([, n]) => n > 1);
+    const sent = rows.filter((r) => r.status === 'sent');
+    const unknown = rows.filter((r) => r.status === 'failed' && r.error_code === UNKNOWN_OUTCOME);
+    console.log(
+      `batches: SIGKILL after ${KILL_AFTER_SENDS}+ sends of ${BATCH_N} (rows at kill: ${JSON.stringify(atKill)}): sent ${sent.length}, ` +
+        `unknown_outcome ${unknown.length} (${unknown.filter((r) => sends.has(r.text)).length} had reached the fake platform), duplicates ${duplicates.length}`,
+    );
+
+    expect(duplicates).toEqual([]);
+    expect(sent.length + unknown.length).toBe(BATCH_N);
+    expect(sent.every((r) => sends.get(r.text) === 1)).toBe(true);
+    expect(unknown.length).toBe(relay.unknownOutcome);
+    // A batch holds one chunk claimed at a time, at most one budget window's tokens.
+    expect(unknown.length).toBeLessThanOrEqual(OUTBOUND_BATCH_WORKER_OPTIONS.concurrency * windowFor(LIMIT).max);
   }, 120_000);
 });

@@ -4,7 +4,8 @@
  * records every send it accepts by RPUSHing the message text to SENDS_KEY in Redis, so that the
  * test can count sends across processes, including one it SIGKILLs.
  *
- * Env: DATABASE_URL, REDIS_URL, QUEUE_PREFIX, SENDS_KEY, SEND_DELAY_MS. Prints "ready" once its
+ * Env: DATABASE_URL, REDIS_URL, QUEUE_PREFIX, SENDS_KEY, SEND_DELAY_MS, SENDS_PER_SECOND (optional,
+ * 1000). Prints "ready" once its
  * workers run; on SIGTERM it closes them (waiting for jobs in flight) and exits 0.
  */
 import { Redis } from 'ioredis';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     logger,
     connection: workerRedis,
     prefix: env('QUEUE_PREFIX'),
-    outbound: { queues, senders: { zalo }, sendsPerSecond: { zalo: 1_000, messenger: 1_000 }, policy: OPEN_POLICY },
+    outbound: { queues, senders: { zalo }, sendsPerSecond: { zalo: Number(process.env.SENDS_PER_SECOND ?? 1_000), messenger: 1_000 }, policy: OPEN_POLICY },
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   process.stdout.write('ready\n');

@@ -341,7 +341,7 @@ describe('outbound deliveries', () => {
     await hh.outbox.enqueue([id!]);
     await sleep(300);
 
-    expect(hh.workers.map((w) => w.name).sort()).toEqual(['housekeeping', 'outbound-messenger', 'outbox-relay']);
+    expect(hh.workers.map((w) => w.name).sort()).toEqual(['housekeeping', 'outbound-messenger', 'outbound-messenger-batch', 'outbox-relay']);
     expect((await deliveryRow(t.db, id!)).status).toBe('queued');
     const warnings = logs.lines().slice(before).filter((l) => l.level === 'warn' && l.channel === 'zalo');
     expect(warnings).toHaveLength(1);

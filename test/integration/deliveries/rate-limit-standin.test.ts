@@ -7,6 +7,7 @@ import { captureLogs } from '../../helpers/logs';
 import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../../helpers/redis';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 import { ZaloStandIn } from '../channels/zalo/zalo-standin';
+import { createBroadcastOutbox } from '../../../src/jobs/broadcast-outbox';
 import { OutboundHarness, countByStatus, createDeliveries, createIdentity, sleep, until } from './harness';
 
 const APP = { appId: '360846524940903967', appSecret: 'app-secret-thu-nghiem' };
@@ -92,5 +93,47 @@ describe('the rate limit, counted at the platform', () => {
     expect(Math.max(...arrivals) - first).toBeGreaterThanOrEqual(((COUNT - LIMIT) / LIMIT) * 1_000);
     expect(users.map((u) => standIn.accepted.get(u) ?? 0)).toEqual(users.map(() => 1));
     expect(await countByStatus(t.db)).toEqual({ sent: COUNT + LIMIT });
+  });
+  it(`When a broadcast's batches and members' replies go to Zalo at once, limited to ${LIMIT}/s, then every second at the stand-in holds the limit (+${EDGE}), the replies are not held behind the broadcast, and each member gets exactly one`, async () => {
+    const BROADCAST = 150;
+    const REPLIES = 40;
+    const before = standIn.apiRequests().length;
+    const sentBefore = (await countByStatus(t.db)).sent ?? 0;
+    const broadcastUsers = Array.from({ length: BROADCAST }, (_, i) => `5600${String(i).padStart(6, '0')}`);
+    const replyUsers = Array.from({ length: REPLIES }, (_, i) => `5700${String(i).padStart(6, '0')}`);
+    const broadcastIds: number[] = [];
+    for (const user of broadcastUsers) broadcastIds.push(...(await createDeliveries(t.db, await createIdentity(t.db, 'zalo', user), 1, { purpose: 'waveLaunch', message: { text: `Tin đợt mới cho ${user}` } })));
+    const replyIds: number[] = [];
+    for (const user of replyUsers) replyIds.push(...(await createDeliveries(t.db, await createIdentity(t.db, 'zalo', user), 1, { message: { text: `Trả lời ${user}` } })));
+
+    await createBroadcastOutbox({ db: t.db, queues: h.queues, logger: logs.logger }).enqueue(broadcastIds);
+    // The replies arrive while the broadcast is under way, a few at a time.
+    await sleep(1_000);
+    for (let i = 0; i < REPLIES; i += 5) {
+      await h.outbox.enqueue(replyIds.slice(i, i + 5));
+      await sleep(100);
+    }
+    const total = BROADCAST + REPLIES;
+    await until('every delivery to be sent', async () => (await countByStatus(t.db)).sent === sentBefore + total, 120_000, 100);
+    await h.idle('zalo');
+
+    const requests = standIn.apiRequests().slice(before);
+    const arrivals = requests.map((r) => r.receivedAt);
+    expect(arrivals).toHaveLength(total);
+    const first = Math.min(...arrivals);
+    const perWindow: number[] = [];
+    for (const at of arrivals) {
+      const window = Math.floor((at - first) / 1_000);
+      perWindow[window] = (perWindow[window] ?? 0) + 1;
+    }
+    const counts = Array.from(perWindow, (n) => n ?? 0);
+    console.log(`rate limit ${LIMIT}/s at the stand-in, ${BROADCAST} broadcast sends in batches + ${REPLIES} replies: per 1-s window ${JSON.stringify(counts)}`);
+    expect(counts.filter((n) => n > LIMIT + EDGE)).toEqual([]);
+    expect(Math.max(...arrivals) - first).toBeGreaterThanOrEqual(((total - LIMIT) / LIMIT) * 1_000);
+    for (const user of [...broadcastUsers, ...replyUsers]) expect(standIn.accepted.get(user) ?? 0).toBe(1);
+    // Replies take their tokens first: the last of them arrives well before the broadcast's end.
+    const lastArrivalOf = async (ids: number[]) =>
+      Math.max(...(await t.db.selectFrom('deliveries').select('sent_at').where('id', 'in', ids).execute()).map((r) => r.sent_at!.getTime()));
+    expect(await lastArrivalOf(replyIds)).toBeLessThan((await lastArrivalOf(broadcastIds)) - 2_000);
   });
 });

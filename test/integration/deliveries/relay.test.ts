@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { UNKNOWN_OUTCOME } from '../../../src/domain/deliveries/deliveries.repository';
-import { JOB_OPTIONS, OUTBOX_RELAY_DEFAULTS, OUTBOX_RELAY_JOB_NAME, TURNS_JOB_NAME, outboundJobId, type OutboxRelayResult } from '../../../src/jobs/queues';
+import { JOB_OPTIONS, OUTBOX_RELAY_DEFAULTS, OUTBOX_RELAY_JOB_NAME, TURNS_JOB_NAME, outboundBatchJobId, outboundJobId, type OutboxRelayResult } from '../../../src/jobs/queues';
+import { createBroadcastOutbox } from '../../../src/jobs/broadcast-outbox';
 import { ensureSchedulers, OUTBOX_RELAY_SCHEDULER_ID } from '../../../src/jobs/schedules';
 import { FakeSender } from '../../helpers/fake-sender';
 import { captureLogs } from '../../helpers/logs';
@@ -142,5 +143,26 @@ describe('the outbox relay', () => {
     const jobs = await h.queues.turns.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     expect(jobs.map((j) => j.name)).toContain(TURNS_JOB_NAME);
     await t.db.deleteFrom('inbound_events').execute();
+  });
+  it('When a broadcast’s rows wait in a batch job, or its feed has not reached them yet, then the relay gives them no job of their own; once the batch is gone, it does', async () => {
+    const { rows } = await sql<{ id: string }>`
+      insert into broadcasts (purpose, text, audience, status, fed_through_id) values ('waveLaunch', 'Tin đợt mới', '{}'::jsonb, 'sending', 0) returning id`.execute(t.db);
+    const broadcastId = rows[0]!.id;
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i += 1) ids.push(...(await createDeliveries(t.db, await createIdentity(t.db, 'zalo'), 1, { purpose: 'waveLaunch', broadcastId })));
+    const fed = ids.slice(0, 3);
+    await createBroadcastOutbox({ db: t.db, queues: h.queues, logger: logs.logger }).enqueue(fed);
+    await t.db.updateTable('broadcasts').set({ fed_through_id: fed[fed.length - 1]! }).where('id', '=', broadcastId).execute();
+    await age(t.db, ids, 2 * MINUTE_MS);
+    h.start({});
+
+    expect((await runRelay()).requeued).toBe(0);
+    for (const id of ids) expect(await h.queues.outboundZalo.getJobState(outboundJobId(id))).toBe('unknown');
+
+    // The batch lost (Redis without its data): its rows get their jobs back; the unfed rows still wait for the feed.
+    expect(await h.queues.outboundZaloBatch.remove(outboundBatchJobId(fed[0]!))).toBe(1);
+    expect((await runRelay()).requeued).toBe(fed.length);
+    for (const id of fed) expect(await h.queues.outboundZalo.getJobState(outboundJobId(id))).toBe('waiting');
+    for (const id of ids.slice(3)) expect(await h.queues.outboundZalo.getJobState(outboundJobId(id))).toBe('unknown');
   });
 });

@@ -27,6 +27,9 @@
  * Crash:        a worker killed mid-chunk leaves that chunk's rows 'sending': the relay fails them
  *               as unknown_outcome and never resends them. The rest of the page is still
  *               'queued': the stalled job runs again and sends those (once: each is claimed).
+ * Outage:       every statement waits out a database outage up to DATABASE_PATIENCE_MS, as the
+ *               single path does; a chunk that still fails before its sends puts its claimed
+ *               rows back to 'queued' (never sent, so never unknown_outcome) and the job retries.
  * Cancel:       cancelled rows are not 'queued': the claim passes them by (and the broadcast's
  *               discard job removes its batches still waiting).
  * Outcome:      `{sent, other}`.
@@ -34,13 +37,14 @@
 import { Worker, type Job } from 'bullmq';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode, SendResult } from '../channels/channel';
 import type { Db } from '../db/database';
+import { withDatabasePatience } from '../db/outage';
 import { recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
 import { claimBatch, countProactiveSentSinceMany, recordBatchSent, type BatchSent } from '../domain/deliveries/delivery-batches.repository';
 import { decideWithFacts, startOfLocalDay } from '../domain/deliveries/delivery-gate';
 import { isProactive, type DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
 import type { Logger } from '../logging/logger';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
-import { MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, type ChannelPauser } from './outbound.processor';
+import { DATABASE_PATIENCE_MS, MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, type ChannelPauser } from './outbound.processor';
 import { verdictOf } from './outbound-policy';
 import {
   BROADCAST_SEND_PRIORITY,
@@ -71,8 +75,6 @@ export type OutboundBatchProcessor = (job: Job<OutboundBatchJob, OutboundBatchRe
 export const MAX_CHUNK = 100;
 const ATTEMPTS = JOB_OPTIONS['outbound-zalo'].attempts ?? 8;
 const BACKOFF_MS = 3_000;
-const RECORD_RETRY_DELAYS_MS = [0, 250, 1_000];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Plan = { readonly kind: 'send'; readonly row: ClaimedDelivery; readonly mode: SendMode; readonly policyMode: boolean } | { readonly kind: 'done' };
 
@@ -85,23 +87,38 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
   const now = deps.now ?? (() => new Date());
   const singles = outboundQueueOf(deps.queues, channel);
 
-  async function withRetries<T>(what: string, ids: readonly number[], run: () => Promise<T>): Promise<T> {
-    for (const [i, delay] of RECORD_RETRY_DELAYS_MS.entries()) {
-      if (delay > 0) await sleep(delay);
-      try {
-        return await run();
-      } catch (err) {
-        if (i === RECORD_RETRY_DELAYS_MS.length - 1) {
-          logger.error({ err, deliveryIds: ids.slice(0, 20), count: ids.length }, `outbound batch: could not ${what}; rows left sending end as unknown_outcome`);
-          throw err;
-        }
-      }
+  /**
+   * `work`, waiting out a database outage up to DATABASE_PATIENCE_MS as the single path does (after
+   * the sends, losing the record would turn delivered messages into unknown_outcome).
+   */
+  async function patiently<T>(what: string, ids: readonly number[], work: () => Promise<T>): Promise<T> {
+    try {
+      return await withDatabasePatience(work, {
+        patienceMs: DATABASE_PATIENCE_MS,
+        onWait: (err, attempt) => {
+          if (attempt === 1) logger.warn({ err, deliveryIds: ids.slice(0, 20), count: ids.length, channel, patienceMs: DATABASE_PATIENCE_MS }, `outbound batch: could not ${what}; trying again while the database is away`);
+        },
+      });
+    } catch (err) {
+      logger.error({ err, deliveryIds: ids.slice(0, 20), count: ids.length, channel }, `outbound batch: could not ${what}`);
+      throw err;
     }
-    throw new Error('unreachable');
+  }
+
+  /**
+   * Claimed rows that were never sent go back to the queue when the chunk fails before its sends
+   * (the batch's job runs again and claims them anew): left 'sending', the relay would end them as
+   * unknown_outcome without their ever having been sent. Rows already recorded are left alone.
+   */
+  async function putBackUnsent(claimed: readonly ClaimedDelivery[], err: unknown): Promise<void> {
+    const message = `the chunk failed before its sends: ${err instanceof Error ? err.message : String(err)}`;
+    for (const row of claimed) {
+      await patiently('put an unsent row back', [row.id], () => recordOutcome(db, row.id, { kind: 'requeued', code: 'batch_interrupted', message })).catch(() => undefined);
+    }
   }
 
   async function record(row: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
-    const recorded = await withRetries('record an outcome', [row.id], () => recordOutcome(db, row.id, outcome));
+    const recorded = await patiently('record an outcome', [row.id], () => recordOutcome(db, row.id, outcome));
     if (!recorded) logger.warn({ deliveryId: row.id, outcome: outcome.kind }, 'outbound batch: the row was no longer sending; outcome not recorded');
     else if (outcome.kind !== 'requeued') {
       sendsTotal.inc({ purpose: row.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
@@ -123,7 +140,7 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
   /** What to do with each claimed row: the single path's prechecks, with the policy's facts read once for all. */
   async function plan(claimed: readonly ClaimedDelivery[], at: Date): Promise<Plan[]> {
     const proactive = claimed.filter((c) => c.channel === channel && c.reachability !== 'unreachable' && isProactive(c.purpose));
-    const sentToday = await countProactiveSentSinceMany(db, proactive, startOfLocalDay(at, deps.policy.timeZone));
+    const sentToday = await patiently("read the policy's facts", proactive.map((c) => c.id), () => countProactiveSentSinceMany(db, proactive, startOfLocalDay(at, deps.policy.timeZone)));
     const plans: Plan[] = [];
     for (const row of claimed) {
       if (row.channel !== channel) {
@@ -218,10 +235,16 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
       const granted = await budget.take(channel, Math.min(pending.length, MAX_CHUNK), { bulk: true, ...(signal ? { signal } : {}) });
       const chunk = pending.slice(0, granted);
       pending = pending.slice(granted);
-      const { claimed, waiting } = await claimBatch(db, chunk);
-      await handOver(waiting);
+      const { claimed, waiting } = await patiently('claim a chunk', chunk, () => claimBatch(db, chunk));
       const at = now();
-      const plans = await plan(claimed, at);
+      let plans: Plan[];
+      try {
+        await handOver(waiting);
+        plans = await plan(claimed, at);
+      } catch (err) {
+        await putBackUnsent(claimed, err);
+        throw err;
+      }
       const sends = plans.filter((p): p is Extract<Plan, { kind: 'send' }> => p.kind === 'send');
       other += chunk.length - sends.length;
       await budget.giveBack(channel, granted - sends.length);
@@ -257,7 +280,7 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
         }
       }
       if (ok.length > 0) {
-        const after = await withRetries('record the sends', ok.map((s) => s.id), () => recordBatchSent(db, ok));
+        const after = await patiently('record the sends', ok.map((s) => s.id), () => recordBatchSent(db, ok));
         sent += after.recorded.length;
         const purposeOf = new Map(sends.map((p) => [p.row.id, p.row.purpose]));
         for (const id of after.recorded) sendsTotal.inc({ purpose: purposeOf.get(id)!, channel, result: 'sent' });

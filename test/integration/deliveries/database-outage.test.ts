@@ -1,5 +1,6 @@
 import { createDb, type Db } from '../../../src/db/database';
 import { createBullMqOutbox } from '../../../src/jobs/outbox.bullmq';
+import { createBroadcastOutbox } from '../../../src/jobs/broadcast-outbox';
 import { FakeSender, ok } from '../../helpers/fake-sender';
 import { captureLogs } from '../../helpers/logs';
 import { startCuttableProxy, type CuttableProxy } from '../../helpers/cuttable-proxy';
@@ -111,5 +112,29 @@ describe('outbound sends through a database outage', () => {
     // for minutes after an outage: 3 s doubling).
     expect(logs.lines().filter((l) => l.queue === 'outbound-zalo' && /^job failed/.test(String(l.msg)))).toEqual([]);
     expect(await h.queues.outboundZalo.getJobCounts('failed')).toEqual({ failed: 0 });
+  });
+
+  it("When the database goes away while a broadcast's batch is at the platform, then the batch's sends are recorded once it is back: each member once, none unknown_outcome", async () => {
+    let back: Promise<void> | undefined;
+    const zalo = new FakeSender('zalo', { delayMs: 20 });
+    zalo.fallback = (call) => {
+      back ??= outage();
+      return ok(`zm-batch-${call.n}`);
+    };
+    h = new OutboundHarness(db, logs.logger, { jobOptions: FAST_RETRIES });
+    h.start({ zalo });
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const identity = await createIdentity(t.db, 'zalo', `outage-batch-${i}`);
+      ids.push(...(await createDeliveries(t.db, identity, 1, { purpose: 'waveLaunch', message: { text: `Phát động đợt mới ${i}` } })));
+    }
+    await createBroadcastOutbox({ db: t.db, queues: h.queues, logger: logs.logger }).enqueue(ids);
+    await until('the first send', () => zalo.calls.length > 0);
+    await back;
+    await until('every row recorded', async () => (await statuses(t.db, ids)).every((st) => st !== 'sending' && st !== 'queued'), 30_000);
+
+    expect(await statuses(t.db, ids)).toEqual(ids.map(() => 'sent'));
+    expect(new Set(zalo.calls.map((c) => c.userId)).size).toBe(ids.length);
+    expect(zalo.calls).toHaveLength(ids.length);
   });
 });

@@ -7,6 +7,8 @@ import type { HandoverMessagesTable, HandoverThreadsTable, LinkAttemptsTable, Li
 export * from './types-member-services';
 import type { CadreNudgesTable, ScheduleRunsTable } from './types-schedules';
 export * from './types-schedules';
+import type { BranchMemberTalliesTable, ProofTalliesTable, WaveBranchParticipantsTable, WaveBranchTalliesTable } from './types-tallies';
+export * from './types-tallies';
 
 export type UnitLevel = 'district' | 'cluster' | 'branch';
 export type BranchKind = 'ward' | 'school' | 'enterprise' | 'agency' | 'other';
@@ -224,39 +226,6 @@ export interface ProofsTable {
   hashtag_confirmed: boolean | null;
   /** The member's branch, copied and kept by triggers (migrations/20261129_0630_report_scope.ts): never written here. */
   branch_id: ColumnType<string | null, never, never>;
-}
-
-/**
- * Tallies kept by triggers in the same transaction as the rows they count (migration 0630): read
- * them, never write them. A key may have several rows (partial sums): add them up. Members of no
- * branch are under the nil uuid.
- */
-type Tally<T> = ColumnType<T, never, never>;
-/** Per wave, branch and review state: the proofs the Minh chứng queue can show. */
-export interface ProofTalliesTable {
-  wave_id: Tally<string>;
-  branch_id: Tally<string>;
-  review_state: Tally<ReviewState>;
-  proofs: Tally<number>;
-}
-/** Per wave and branch: the participations. */
-export interface WaveBranchParticipantsTable {
-  wave_id: Tally<string>;
-  branch_id: Tally<string>;
-  participants: Tally<number>;
-}
-/** Per wave, branch and role: verified cadres / members who took part. */
-export interface WaveBranchTalliesTable {
-  wave_id: Tally<string>;
-  branch_id: Tally<string>;
-  role: Tally<'cadre' | 'member'>;
-  took_part: Tally<number>;
-}
-/** Per branch and role: verified cadres / members. */
-export interface BranchMemberTalliesTable {
-  branch_id: Tally<string>;
-  role: Tally<'cadre' | 'member'>;
-  members: Tally<number>;
 }
 
 /** Proof images, once per content hash (migrations/20261129_0201_proofs.ts says why in the database). */

@@ -65,7 +65,9 @@ describe('the running app through a PostgreSQL outage', () => {
       }),
     );
     await sleep(400);
-    await proxy.cut();
+    // The database stops (what it was doing answers first): a cut that also drops the answer of a
+    // statement that just committed is a known limit, not this test's subject (RELIABILITY.md).
+    await proxy.cut({ answersFirstMs: 500 });
     await sleep(OUTAGE_MS);
     await proxy.restore();
     await sending;

@@ -5,16 +5,26 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  * `cut` closes the listening port and resets every open connection, as a server that stops does
  * (the clients see ECONNRESET, then ECONNREFUSED); `restore` listens on the same port again. The
  * shared server itself is never touched.
+ *
+ * An instant cut also drops the answer of a statement the server has just committed, as a network
+ * partition does: the client cannot tell it committed (RELIABILITY.md "Faults", known limits).
+ * `answersFirstMs` models a database that stops instead: nothing more reaches it, the answers of
+ * what it was doing come back for that long, then every connection is reset.
  */
+export interface CutOptions {
+  readonly answersFirstMs?: number;
+}
+
 export interface CuttableProxy {
   readonly port: number;
-  cut(): Promise<void>;
+  cut(options?: CutOptions): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startCuttableProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
   const track = (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
@@ -29,6 +39,9 @@ export async function startCuttableProxy(target: { host: string; port: number })
         track(upstream);
         client.pipe(upstream);
         upstream.pipe(client);
+        const pair = { client, upstream };
+        pairs.add(pair);
+        client.once('close', () => pairs.delete(pair));
         client.once('close', () => upstream.destroy());
         upstream.once('close', () => client.destroy());
       });
@@ -50,7 +63,14 @@ export async function startCuttableProxy(target: { host: string; port: number })
   const port = await listen(0);
   return {
     port,
-    cut: closeServer,
+    async cut(options = {}) {
+      if (options.answersFirstMs && options.answersFirstMs > 0) {
+        server?.close();
+        for (const { client, upstream } of pairs) client.unpipe(upstream);
+        await new Promise((resolve) => setTimeout(resolve, options.answersFirstMs));
+      }
+      await closeServer();
+    },
     async restore() {
       if (!server) await listen(port);
     },

@@ -36,15 +36,13 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode, SendResult } from '../channels/channel';
-import type { Db } from '../db/database';
 import { withDatabasePatience } from '../db/outage';
 import { recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
 import { claimBatch, countProactiveSentSinceMany, recordBatchSent, type BatchSent } from '../domain/deliveries/delivery-batches.repository';
 import { decideWithFacts, startOfLocalDay } from '../domain/deliveries/delivery-gate';
-import { isProactive, type DeliveryPolicySettings } from '../domain/deliveries/delivery-policy';
-import type { Logger } from '../logging/logger';
+import { isProactive } from '../domain/deliveries/delivery-policy';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
-import { DATABASE_PATIENCE_MS, MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, type ChannelPauser } from './outbound.processor';
+import { DATABASE_PATIENCE_MS, MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, type OutboundDeps } from './outbound.processor';
 import { verdictOf } from './outbound-policy';
 import {
   BROADCAST_SEND_PRIORITY,
@@ -54,20 +52,10 @@ import {
   outboundQueueOf,
   type OutboundBatchJob,
   type OutboundBatchResult,
-  type Queues,
 } from './queues';
-import type { SendBudget } from './send-budget';
 
-export interface OutboundBatchDeps {
-  readonly db: Db;
-  readonly logger: Logger;
-  readonly queues: Queues;
-  readonly pauser: ChannelPauser;
-  readonly budget: SendBudget;
-  readonly policy: DeliveryPolicySettings;
-  readonly now?: () => Date;
-  readonly beforeJob?: () => Promise<void>;
-}
+/** What a batch needs is what a single send needs (outbound.processor.ts). */
+export type OutboundBatchDeps = OutboundDeps;
 
 export type OutboundBatchProcessor = (job: Job<OutboundBatchJob, OutboundBatchResult>, token?: string, signal?: AbortSignal) => Promise<OutboundBatchResult>;
 

@@ -199,22 +199,7 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       continue;
     }
     const { concurrency, ...options } = OUTBOUND_WORKER_OPTIONS;
-    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, {
-        db,
-        logger,
-        queues: outbound.queues,
-        pauser,
-        budget,
-        policy: outbound.policy,
-        ...(outbound.now ? { now: outbound.now } : {}),
-        ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
-      }), deps, concurrency, {
-      ...options,
-      limiter: limiterFor(outbound.sendsPerSecond[channel]),
-    });
-    workers.push(worker as unknown as Worker);
-    const { concurrency: batchConcurrency, ...batchOptions } = OUTBOUND_BATCH_WORKER_OPTIONS;
-    const batchProcessor = createOutboundBatchProcessor(sender, {
+    const sendDeps = {
       db,
       logger,
       queues: outbound.queues,
@@ -223,7 +208,14 @@ function startOutboundWorkers(deps: WorkerDeps, outbound: OutboundWorkerDeps): W
       policy: outbound.policy,
       ...(outbound.now ? { now: outbound.now } : {}),
       ...(outbound.beforeJob ? { beforeJob: outbound.beforeJob } : {}),
+    };
+    const worker = createWorker<OutboundJob, OutboundResult>(OUTBOUND_QUEUE_NAMES[channel], createOutboundProcessor(sender, sendDeps), deps, concurrency, {
+      ...options,
+      limiter: limiterFor(outbound.sendsPerSecond[channel]),
     });
+    workers.push(worker as unknown as Worker);
+    const { concurrency: batchConcurrency, ...batchOptions } = OUTBOUND_BATCH_WORKER_OPTIONS;
+    const batchProcessor = createOutboundBatchProcessor(sender, sendDeps);
     workers.push(createWorker<OutboundBatchJob, OutboundBatchResult>(OUTBOUND_BATCH_QUEUE_NAMES[channel], batchProcessor, deps, batchConcurrency, batchOptions) as unknown as Worker);
   }
   return workers;

@@ -1,9 +1,10 @@
-import { withTransaction, type Db, type Tx } from '../../db/database';
+import { withTransaction, type Db } from '../../db/database';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
 import { revokeApiTokensOf } from './api-tokens.repository';
 import { hashPassword, passwordProblem } from './password';
 import { normalizeUsername } from './staff-account.service';
+import { deleteSessionsOf } from './staff-sessions.repository';
 import { findStaffUserByUsername, type StaffUserRecord } from './staff-users.repository';
 
 /**
@@ -17,11 +18,6 @@ async function accountOf(db: Db, username: string): Promise<StaffUserRecord> {
   const staff = await findStaffUserByUsername(db, normalizeUsername(username));
   if (!staff) throw new AppError('NOT_FOUND', `Không có tài khoản "${username}". Xem lại tên đăng nhập (tài khoản được tạo bằng npm run admin:create).`);
   return staff;
-}
-
-async function endSessionsOf(tx: Tx, staffUserId: string): Promise<number> {
-  const rows = await tx.deleteFrom('admin_sessions').where('staff_user_id', '=', staffUserId).returning('id_hash').execute();
-  return rows.length;
 }
 
 export interface PasswordReset {
@@ -43,7 +39,7 @@ export async function resetStaffPassword(db: Db, input: { readonly username: str
   const passwordHash = await hashPassword(password);
   const sessionsEnded = await withTransaction(db, async (tx) => {
     await tx.updateTable('staff_users').set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: new Date() }).where('id', '=', staff.id).execute();
-    const ended = await endSessionsOf(tx, staff.id);
+    const ended = await deleteSessionsOf(tx, staff.id);
     await recordStaffAction(tx, { staffUserId: null, action: 'staff.passwordReset', subjectKind: 'staff_user', subjectId: staff.id, unitId: staff.branchId, details: { sessionsEnded: ended } });
     return ended;
   });
@@ -67,7 +63,7 @@ export async function setStaffAccountDisabled(db: Db, username: string, disabled
   if (staff.disabled === disabled) return { staff, changed: false, sessionsEnded: 0, tokensRevoked: 0 };
   return withTransaction(db, async (tx) => {
     await tx.updateTable('staff_users').set({ disabled, failed_logins: 0, locked_until: null, updated_at: at }).where('id', '=', staff.id).execute();
-    const sessionsEnded = disabled ? await endSessionsOf(tx, staff.id) : 0;
+    const sessionsEnded = disabled ? await deleteSessionsOf(tx, staff.id) : 0;
     const tokensRevoked = disabled ? await revokeApiTokensOf(tx, staff.id, at) : 0;
     await recordStaffAction(tx, {
       staffUserId: null,

@@ -63,6 +63,12 @@ export async function deleteSession(db: Db | Tx, idHash: string): Promise<string
   return row?.staff_user_id;
 }
 
+/** Ends every session of the account (a new password, a disabled account); returns how many. */
+export async function deleteSessionsOf(db: Db | Tx, staffUserId: string): Promise<number> {
+  const rows = await db.deleteFrom('admin_sessions').where('staff_user_id', '=', staffUserId).returning('id_hash').execute();
+  return rows.length;
+}
+
 export async function deleteSessionsEndedBefore(db: Db | Tx, absoluteEnd: Date, idleSince: Date): Promise<number> {
   const rows = await db
     .deleteFrom('admin_sessions')

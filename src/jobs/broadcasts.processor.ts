@@ -122,7 +122,10 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
           logger.info({ broadcastId, status: outcome.status }, 'broadcast: fan-out not run (cancelled, done or unknown)');
           return { outcome: 'skipped' };
         }
-        logger.info({ broadcastId, recipients: outcome.recipients, pages: outcome.pages, ms: Date.now() - started }, 'broadcast: fanned out');
+        logger.info({ broadcastId, recipients: outcome.recipients, pages: outcome.pages, statistics: outcome.statistics, ms: Date.now() - started }, 'broadcast: fanned out');
+        if (outcome.statistics === 'notAllowed') {
+          logger.warn({ broadcastId }, "broadcast: could not refresh the planner's statistics of deliveries (the app's database user does not own the table): the first minutes of sending may run below the limit until autovacuum analyzes it");
+        }
         await jobs.watchProgress(broadcastId, PROGRESS_EVERY_MS);
         return { outcome: 'fannedOut', count: outcome.recipients };
       }

@@ -34,6 +34,7 @@ import {
   insertFanOutPage,
   nextToFeed,
   parseCursor,
+  refreshDeliveryStatistics,
   saveFedThrough,
   saveCursor,
   startFanOut,
@@ -67,9 +68,17 @@ export interface BroadcastsDeps {
   readonly pageSize?: number;
   /** Sends kept enqueued ahead (FEED_AHEAD). */
   readonly feedAhead?: number;
+  /** Recipients from which a fan-out refreshes the statistics of deliveries (ANALYZE_AFTER_RECIPIENTS). */
+  readonly analyzeAfterRecipients?: number;
 }
 
 export const DEFAULT_FANOUT_PAGE = 5_000;
+/**
+ * A fan-out of this many recipients or more refreshes the planner's statistics of deliveries
+ * before its sends start (refreshDeliveryStatistics). ANALYZE reads a sample of fixed size, a
+ * second or two at most; below this, plans made without the new rows cost little.
+ */
+export const ANALYZE_AFTER_RECIPIENTS = 10_000;
 const PURPOSES: ReadonlySet<DeliveryPurpose> = new Set(['waveReminder', 'reviewResult', 'waveLaunch', 'recurringContent', 'cadreNudge']);
 const TEXT_MAX = 5_000;
 
@@ -94,7 +103,13 @@ export type ProgressOutcome =
   | CompletionCheck;
 
 export type FanOutOutcome =
-  | { readonly kind: 'done'; readonly recipients: number; readonly pages: number }
+  | {
+      readonly kind: 'done';
+      readonly recipients: number;
+      readonly pages: number;
+      /** The planner's statistics of deliveries: refreshed, not needed (a small fan-out), or not allowed (the app's user does not own the table). */
+      readonly statistics: 'refreshed' | 'notNeeded' | 'notAllowed';
+    }
   | { readonly kind: 'notDue'; readonly at: Date }
   /** Cancelled, already done, or unknown: nothing to do. */
   | { readonly kind: 'skipped'; readonly status: string };
@@ -104,6 +119,7 @@ export function createBroadcastsService(deps: BroadcastsDeps): BroadcastsService
   const now = deps.now ?? (() => new Date());
   const pageSize = deps.pageSize ?? DEFAULT_FANOUT_PAGE;
   const ahead = deps.feedAhead ?? FEED_AHEAD;
+  const analyzeAfter = deps.analyzeAfterRecipients ?? ANALYZE_AFTER_RECIPIENTS;
 
   function bucketContext(at: Date): BucketContext {
     const day = localDayOf(at, deps.policy.timeZone);
@@ -223,10 +239,11 @@ export function createBroadcastsService(deps: BroadcastsDeps): BroadcastsService
         cursor = nextCursor(cursor, page.recipients, page.lastKey, pageSize, reachesGuests(resolved));
         await saveCursor(db, broadcastId, cursor);
       }
+      const statistics = recipients < analyzeAfter ? 'notNeeded' : (await refreshDeliveryStatistics(db)) ? 'refreshed' : 'notAllowed';
       if (!(await finishFanOut(db, broadcastId))) return { kind: 'skipped', status: 'cancelled' };
       // The first sends go at once rather than at the first progress tick.
       await feed(broadcastId);
-      return { kind: 'done', recipients, pages };
+      return { kind: 'done', recipients, pages, statistics };
     },
 
     async progress(broadcastId) {

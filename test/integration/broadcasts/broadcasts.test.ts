@@ -338,7 +338,7 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
         { purpose: 'waveLaunch', title: 'Đợt mới', text: 'Cùng thay khung ảnh đại diện nhé!', imageUrl: 'https://example.vn/khung.png', buttons: [{ title: 'Xem chi tiết', url: 'https://example.vn/dot' }], audience: { branches: [branch] }, createdByStaffId: null },
         null,
       );
-      expect(await s.fanOut(id)).toEqual({ kind: 'done', recipients: 10, pages: 4 });
+      expect(await s.fanOut(id)).toEqual({ kind: 'done', recipients: 10, pages: 4, statistics: 'notNeeded' });
       const firstPageEnd = (await db.selectFrom('deliveries').select(sql<string>`max(split_part(idempotency_key, ':', 3))`.as('k')).where('broadcast_id', '=', id).executeTakeFirstOrThrow()).k;
       // As if it died before saving its cursor (everything is done again), then after the first page.
       for (const cursor of [null, `members:${firstPageEnd}`]) {
@@ -351,6 +351,26 @@ describe('broadcasts: audience, forecast, fan-out, cancel, figures', () => {
       expect(new Set(rows.map((r) => r.send_mode))).toEqual(new Set(['{"channel":"zalo","kind":"cs"}', '{"channel":"messenger","messagingType":"UPDATE"}']));
       expect(new Set(outbox.enqueued)).toEqual(new Set(rows.map((r) => Number(r.id))));
       expect(await s.figures(id, null)).toMatchObject({ status: 'sending', recipients: 10, queued: 10 });
+    });
+
+    it("When a fan-out is large, then the planner's statistics of deliveries are refreshed before its sends start (a small one leaves them)", async () => {
+      const plannedRows = async () => Number((await sql<{ n: number }>`select reltuples as n from pg_class where oid = 'deliveries'::regclass`.execute(db)).rows[0]!.n);
+      const large = createBroadcastsService({ db, outbox, jobs, policy: UNCAPPED, analyzeAfterRecipients: 10 });
+      const small = createBroadcastsService({ db, outbox, jobs, policy: UNCAPPED, analyzeAfterRecipients: 11 });
+
+      const first = await small.create({ purpose: 'waveLaunch', text: 'Nhỏ', audience: { branches: [branch] }, createdByStaffId: null }, null);
+      const before = await plannedRows();
+      expect(await small.fanOut(first.id)).toMatchObject({ kind: 'done', recipients: 10, statistics: 'notNeeded' });
+      expect(await plannedRows()).toBe(before);
+
+      const second = await large.create({ purpose: 'waveLaunch', text: 'Lớn', audience: { branches: [branch] }, createdByStaffId: null }, null);
+      expect(await large.fanOut(second.id)).toMatchObject({ kind: 'done', recipients: 10, statistics: 'refreshed' });
+      const rows = Number((await sql<{ n: string }>`select count(*) as n from deliveries`.execute(db)).rows[0]!.n);
+      expect(await plannedRows()).toBe(rows);
+      // Statistics saying that no row has a sent_at (none is sent yet) would send the daily cap's count through the sent_at index.
+      const analyzed = await sql<{ attname: string }>`select attname from pg_stats where tablename = 'deliveries' and schemaname = current_schema()`.execute(db);
+      expect(analyzed.rows.map((r) => r.attname)).toEqual(expect.arrayContaining(['status', 'identity_id', 'broadcast_id']));
+      expect(analyzed.rows.map((r) => r.attname)).not.toContain('sent_at');
     });
 
     it('When a broadcast is sending, then its sends are enqueued a few ahead at a time, in order, and it completes once all are sent', async () => {

@@ -5,7 +5,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
@@ -83,11 +83,18 @@ export async function runLoadProcess<R>(script: string, config: unknown, logFile
   }
 }
 
+/** The node options of `npm start` (package.json), so that the app is measured as it runs. */
+function startFlagsOf(root: string): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** Starts `node <script>` as its own process (not forked: no IPC), output appended to `logFile`. */
 export function spawnNode(script: string, env: NodeJS.ProcessEnv, logFile: string, cwd: string): ChildProcess {
   const fd = openSync(logFile, 'a');
-  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the app's processes only.
-  const appArgs = script.includes(`${sep}src${sep}main${sep}`) ? (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  // The app's processes run with npm start's options, and BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const isApp = script.includes(`${sep}src${sep}main${sep}`);
+  const appArgs = isApp ? [...startFlagsOf(cwd), ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
   const child = spawn(process.execPath, [...appArgs, script], { cwd, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   started.add(child);

@@ -90,8 +90,14 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
       after = page[page.length - 1]!.id;
       for (const channel of PLATFORM_CHANNELS) {
         const queue = outboundQueueOf(queues, channel);
-        // remove() leaves an active (locked) job alone: it finds its row cancelled.
-        const results = await Promise.all(page.filter((d) => d.channel === channel).map((d) => queue.remove(outboundJobId(d.id)).catch(() => 0)));
+        // remove() leaves an active (locked) job alone: it finds its row cancelled. It answers 1 for
+        // a job that does not exist too: only those found are counted.
+        const results = await Promise.all(
+          page
+            .filter((d) => d.channel === channel)
+            .map(async (d) => ((await queue.getJob(outboundJobId(d.id))) ? queue.remove(outboundJobId(d.id)) : 0))
+            .map((removing) => removing.catch(() => 0)),
+        );
         removed += results.reduce<number>((n, r) => n + r, 0);
       }
     }
@@ -141,8 +147,9 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
         return { outcome: step.kind };
       }
       case BROADCAST_JOB_NAMES.discard: {
+        const started = Date.now();
         const removed = await discard(broadcastId);
-        logger.info({ broadcastId, removed }, 'broadcast: send jobs of cancelled deliveries removed');
+        logger.info({ broadcastId, removed, ms: Date.now() - started }, 'broadcast: send jobs of cancelled deliveries removed');
         return { outcome: 'discarded', count: removed };
       }
       default:

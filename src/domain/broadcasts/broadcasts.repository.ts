@@ -389,15 +389,23 @@ export async function cancelBroadcast(db: Db, broadcastId: string): Promise<bool
   });
 }
 
-/** A page of a broadcast's cancelled deliveries (by id), with their channel: whose send jobs to drop. */
+/**
+ * A page of a broadcast's cancelled deliveries (by id), with their channel: whose send jobs to drop.
+ * Only those it had fed: a row never fed has no job (its batch would have been fed with it), so a
+ * cancel at a million recipients asks about the few thousand fed rows, not every cancelled one. A
+ * row given a job some other way (a deferred one the member's message flushed) keeps it, which
+ * then finds its row cancelled and does nothing.
+ */
 export async function cancelledDeliveries(db: Db, broadcastId: string, afterId: number, limit: number): Promise<{ id: number; channel: string }[]> {
   return db
     .selectFrom('deliveries as d')
     .innerJoin('channel_identities as i', 'i.id', 'd.identity_id')
+    .innerJoin('broadcasts as b', 'b.id', 'd.broadcast_id')
     .select(['d.id', 'i.channel'])
     .where('d.broadcast_id', '=', broadcastId)
     .where('d.status', '=', 'cancelled')
     .where('d.id', '>', afterId)
+    .where(sql<boolean>`d.id <= coalesce(b.fed_through_id, 0)`)
     .orderBy('d.id')
     .limit(limit)
     .execute();

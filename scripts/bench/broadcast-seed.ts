@@ -1,6 +1,6 @@
 /**
  * Seeds a broadcast audience in SQL (a few statements, whatever the size): a district, one cluster,
- * `branches` branches under it, and `members` verified members spread over them, each with one
+ * `branches` branches under it (see below), and `members` verified members spread over them, each with one
  * identity (Zalo or Messenger, alternating), who wrote an hour ago and gave registration consent.
  * Platform user ids are `bc-<n>` (Messenger) and `bcz<n>` (Zalo) so that a stand-in platform's
  * counts can be matched back. Used by the broadcast bench and the broadcast crash test.
@@ -19,7 +19,13 @@ export function seededRecipient(n: number): { channel: 'zalo' | 'messenger'; use
   return n % 2 === 0 ? { channel: 'zalo', userId: `bcz${n}` } : { channel: 'messenger', userId: `bc-${n}` };
 }
 
-export async function seedBroadcastAudience(client: pg.ClientBase, members: number, branches = 20): Promise<SeededAudience> {
+/**
+ * Branches: at least 20, and no more than 500 members each by default. Each member's insert folds
+ * its branch's row of branch_member_tallies (migration 0630); one statement inserting tens of
+ * thousands into one branch steps over every row it folded before, so a million members in 20
+ * branches took hours where 2,000 branches take minutes.
+ */
+export async function seedBroadcastAudience(client: pg.ClientBase, members: number, branches = Math.max(20, Math.ceil(members / 500))): Promise<SeededAudience> {
   const tag = Math.random().toString(36).slice(2, 8);
   const district = await client.query<{ id: string }>(`insert into units (level, code, name) values ('district', $1, $2) returning id`, [`bd-${tag}`, `Quận Đoàn ${tag}`]);
   const districtId = district.rows[0]!.id;

@@ -314,6 +314,8 @@ export interface DeliveriesTable {
   platform_message_id: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** The token of the claim call that last moved the row to 'sending' (a retry of that call takes it back); null before any. */
+  claim_token: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   sent_at: Timestamp | null;

@@ -28,17 +28,21 @@
  *               as unknown_outcome and never resends them. The rest of the page is still
  *               'queued': the stalled job runs again and sends those (once: each is claimed).
  * Outage:       every statement waits out a database outage up to DATABASE_PATIENCE_MS, as the
- *               single path does; a chunk that still fails before its sends puts its claimed
- *               rows back to 'queued' (never sent, so never unknown_outcome) and the job retries.
+ *               single path does; the chunk's claim runs again with its claim token and takes back
+ *               the rows a run whose answer was lost had claimed (deliveries.repository.ts "Claim
+ *               tokens"); a chunk that still fails before its sends (its claim included) puts the
+ *               rows 'sending' under its token back to 'queued' (never sent, so never
+ *               unknown_outcome) and the job retries.
  * Cancel:       cancelled rows are not 'queued': the claim passes them by (and the broadcast's
  *               discard job removes its batches still waiting).
  * Outcome:      `{sent, other}`.
  */
+import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode, SendResult } from '../channels/channel';
 import { withDatabasePatience } from '../db/outage';
-import { recordOutcome, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
-import { claimBatch, countProactiveSentSinceMany, recordBatchSent, type BatchSent } from '../domain/deliveries/delivery-batches.repository';
+import { recordOutcome, releaseClaims, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
+import { claimBatch, type BatchClaim, countProactiveSentSinceMany, recordBatchSent, type BatchSent } from '../domain/deliveries/delivery-batches.repository';
 import { decideWithFacts, startOfLocalDay } from '../domain/deliveries/delivery-gate';
 import { isProactive } from '../domain/deliveries/delivery-policy';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
@@ -94,15 +98,14 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
   }
 
   /**
-   * Claimed rows that were never sent go back to the queue when the chunk fails before its sends
-   * (the batch's job runs again and claims them anew): left 'sending', the relay would end them as
-   * unknown_outcome without their ever having been sent. Rows already recorded are left alone.
+   * The chunk's rows still 'sending' under its claim token go back to the queue when the chunk
+   * fails before its sends, or when its claim gave up after a run whose answer was lost (the
+   * batch's job runs again and claims them anew): never sent, and left 'sending', the relay would
+   * end them as unknown_outcome. Rows already recorded are no longer 'sending' and are left alone.
    */
-  async function putBackUnsent(claimed: readonly ClaimedDelivery[], err: unknown): Promise<void> {
+  async function putBackUnsent(chunk: readonly number[], token: string, err: unknown): Promise<void> {
     const message = `the chunk failed before its sends: ${err instanceof Error ? err.message : String(err)}`;
-    for (const row of claimed) {
-      await patiently('put an unsent row back', [row.id], () => recordOutcome(db, row.id, { kind: 'requeued', code: 'batch_interrupted', message })).catch(() => undefined);
-    }
+    await patiently('put unsent rows back', chunk, () => releaseClaims(db, chunk, token, { code: 'batch_interrupted', message })).catch(() => undefined);
   }
 
   async function record(row: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
@@ -223,14 +226,23 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
       const granted = await budget.take(channel, Math.min(pending.length, MAX_CHUNK), { bulk: true, ...(signal ? { signal } : {}) });
       const chunk = pending.slice(0, granted);
       pending = pending.slice(granted);
-      const { claimed, waiting } = await patiently('claim a chunk', chunk, () => claimBatch(db, chunk));
+      // A token per chunk's claim call: its runs share it (deliveries.repository.ts, "Claim tokens").
+      const token = randomUUID();
+      let claim: BatchClaim;
+      try {
+        claim = await patiently('claim a chunk', chunk, () => claimBatch(db, chunk, token));
+      } catch (err) {
+        await putBackUnsent(chunk, token, err);
+        throw err;
+      }
+      const { claimed, waiting } = claim;
       const at = now();
       let plans: Plan[];
       try {
         await handOver(waiting);
         plans = await plan(claimed, at);
       } catch (err) {
-        await putBackUnsent(claimed, err);
+        await putBackUnsent(chunk, token, err);
         throw err;
       }
       const sends = plans.filter((p): p is Extract<Plan, { kind: 'send' }> => p.kind === 'send');

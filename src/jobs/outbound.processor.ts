@@ -28,10 +28,13 @@
  *               'failed' with unknown_outcome, never resent.
  * Retries:      as above; the last attempt of a retryable failure leaves the row 'failed' with
  *               its last error (counted from the job's attempts, not from a Worker event, so a
- *               crash cannot skip it). PostgreSQL away (a restart, a failover): every statement
- *               of the job (claim, policy read, record) waits for it, up to DATABASE_PATIENCE_MS,
- *               then throws and the job retries; a send already made is recorded once the
- *               database is back instead of ending as unknown_outcome. Redis away: the job
+ *               crash cannot skip it). PostgreSQL away (a restart, a failover, a cut connection):
+ *               every statement of the job (claim, policy read, record) waits for it, up to
+ *               DATABASE_PATIENCE_MS, then throws and the job retries; a send already made is
+ *               recorded once the database is back instead of ending as unknown_outcome. A claim
+ *               whose answer the cut lost after PostgreSQL committed it is taken back by the
+ *               claim's own retry (its claim token, deliveries.repository.ts "Claim tokens"), not
+ *               left 'sending'; a claim that gives up puts such rows back to 'queued'. Redis away: the job
  *               throws and retries; a row left 'queued' after its job gave up is re-enqueued by the relay.
  * Order:        a member gets their messages in the order the rows were created: the claim waits
  *               while an older row of the same identity is queued (and due) or sending. The job
@@ -55,6 +58,7 @@
  *               The unit's rows share the job's attempts.
  * Outcome:      `{outcome}`: sent | deferred | unreachable | failed | skipped | expired | notQueued.
  */
+import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode } from '../channels/channel';
@@ -65,6 +69,7 @@ import {
   nextQueuedAfter,
   nextQueuedDelivery,
   recordOutcome,
+  releaseClaims,
   UNKNOWN_OUTCOME,
   type ClaimedDelivery,
   type DeliveryOutcome,
@@ -179,6 +184,34 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   /**
+   * One call of a claiming statement: a fresh claim token for it, shared by its runs, so that a run
+   * after one whose answer was lost takes that run's rows back (deliveries.repository.ts, "Claim
+   * tokens"). When the call gives up (the database away for longer than DATABASE_PATIENCE_MS, or
+   * another error), the rows still 'sending' under its token were never handed to this job, so
+   * never sent: they go back to 'queued' and the job's next attempt claims them anew.
+   */
+  async function claiming<T>(what: string, ids: readonly number[], claim: (token: string) => Promise<T>): Promise<T> {
+    const token = randomUUID();
+    try {
+      return await patiently(what, ids[0]!, () => claim(token));
+    } catch (err) {
+      await releaseUnanswered(ids, token, err);
+      throw err;
+    }
+  }
+
+  /** Puts back the rows of `ids` still 'sending' under the token of a call that gave up (best effort: left, the relay ends them as unknown_outcome). */
+  async function releaseUnanswered(ids: readonly number[], token: string, err: unknown): Promise<void> {
+    const message = `a claim of this row never answered: ${err instanceof Error ? err.message : String(err)}`;
+    try {
+      const back = await patiently('putting back the rows of a claim that never answered', ids[0]!, () => releaseClaims(db, ids, token, { code: 'claim_interrupted', message }));
+      if (back.length > 0) logger.warn({ deliveryIds: back, channel }, "outbound: rows claimed by a claim that never answered went back to 'queued' (never sent)");
+    } catch (releaseErr) {
+      logger.error({ err: releaseErr, deliveryIds: ids, channel }, "outbound: could not put back the rows of a claim that never answered; any left 'sending' will end as unknown_outcome");
+    }
+  }
+
+  /**
    * Records an outcome, waiting out a database outage (after a send, losing the record would turn
    * it into unknown_outcome); then, unless the row goes back to the queue, wakes the member's next message.
    */
@@ -270,20 +303,27 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   }
 
   // The units' claims and records of the jobs running at once go together: one statement each.
-  const claimGroup = createGroupCommit(async (units: readonly (readonly number[])[]) => (await claimUnits(db, units)).map((rows) => rows[0]));
+  // Each job's call has its own claim token, so each item carries its unit's.
+  const claimGroup = createGroupCommit(async (items: readonly { unit: readonly number[]; token: string }[]) =>
+    (await claimUnits(db, items.map((x) => x.unit), items.map((x) => x.token))).map((rows) => rows[0]),
+  );
   const recordGroup = createGroupCommit((items: readonly SentInUnit[]) => recordSentAndClaimNext(db, items));
-  const claimNext = (unit: readonly number[]) => patiently('claiming a unit', unit[0]!, () => claimGroup(unit));
+  const claimNext = (unit: readonly number[]) => claiming('claiming a unit', unit, (token) => claimGroup({ unit, token }));
 
   /**
    * Records a unit's row as sent and claims the unit's next row, in one statement (waiting out a
-   * database outage, as `record`); when the unit has no row left, wakes the member's next message.
+   * database outage, as `record`; a claim call as `claiming` is, with a token of its own); when the
+   * unit has no row left, wakes the member's next message.
    */
   async function recordSentAndClaim(claimed: ClaimedDelivery, messageIds: readonly string[], unit: readonly number[]): Promise<ClaimedDelivery | undefined> {
     let after: AfterSent;
+    const token = randomUUID();
     try {
-      after = await patiently('recording a sent outcome', claimed.id, () => recordGroup({ id: claimed.id, messageIds, unit }));
+      after = await patiently('recording a sent outcome', claimed.id, () => recordGroup({ id: claimed.id, messageIds, unit, claimedWith: claimed.claimToken, token }));
     } catch (err) {
       logger.error({ err, deliveryId: claimed.id, outcome: 'sent', messageIds }, 'outbound: could not record the outcome; the row stays sending and will end as unknown_outcome');
+      // The next row, if a lost run claimed it (the sent row has its own claim's token: left alone).
+      await releaseUnanswered(unit, token, err);
       throw err;
     }
     if (!after.recorded) logger.warn({ deliveryId: claimed.id, outcome: 'sent' }, 'outbound: the row was no longer sending; outcome not recorded');
@@ -403,7 +443,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
   return async (job, token) => {
     await deps.beforeJob?.();
     if (job.data.unit && job.data.unit.length > 0) return processUnit(job, token, job.data.unit);
-    const claim = await patiently('claiming a delivery', job.data.deliveryId, () => claimDelivery(db, job.data.deliveryId));
+    const claim = await claiming('claiming a delivery', [job.data.deliveryId], (token) => claimDelivery(db, job.data.deliveryId, token));
     if (claim.kind === 'notQueued') {
       logger.debug({ deliveryId: job.data.deliveryId }, 'outbound: delivery not queued (done, deferred or taken); nothing to do');
       // A run of this job that died after finishing the row (a stalled job run again) never woke

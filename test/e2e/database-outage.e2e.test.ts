@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { startApp, type AppProcess } from '../helpers/app-process';
-import { startCuttableProxy, type CuttableProxy } from '../helpers/cuttable-proxy';
+import { startCuttableProxy, type CutOptions, type CuttableProxy } from '../helpers/cuttable-proxy';
 import { botMessages, closeHttp, labelOf, menuScript, messengerMessage, postWebhook, scriptedConversations, simSend, sleep, threadOf, until, zaloText } from '../helpers/e2e';
 import { deleteQueuePrefix, uniqueQueuePrefix } from '../helpers/redis';
 import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../helpers/test-database';
@@ -12,6 +12,11 @@ import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../helpe
  * answer 503 meanwhile (the platforms deliver again), and, once the database is back, answer
  * every message once and in order, with no send of unknown outcome. The fault suite
  * (`npm run test:faults`) does the same with a real PostgreSQL stopped and started, at scale.
+ *
+ * Two cuts, one after the other on the same app: an instant one, as a network partition does (the
+ * answer of a statement PostgreSQL has just committed, a claim or a record, can be lost with the
+ * connection: before claim tokens this stranded a row 'sending' in about one run in two), and one
+ * as a stopping database does (what it was doing answers first, then every connection is reset).
  */
 const OUTAGE_MS = 5_000;
 const MESSAGES = 8;
@@ -39,7 +44,14 @@ describe('the running app through a PostgreSQL outage', () => {
     await deleteQueuePrefix(prefix);
   });
 
-  it('When the database goes away for 5 s while members write, then the process stays up, webhooks get 503 meanwhile, and afterwards every message is answered once, in order, none of unknown outcome', async () => {
+  const cuts: readonly (readonly [string, CutOptions])[] = [
+    ['an instant cut (a partition: answers of committed statements lost)', {}],
+    ['a stopping database (answers of what it was doing first)', { answersFirstMs: 500 }],
+  ];
+
+  it.each(cuts)('When the database goes away for 5 s while members write (%s), then the process stays up, webhooks get 503 meanwhile, and afterwards every message is answered once, in order, none of unknown outcome', async (_name, cut) => {
+    const countSent = async () => Number((await sql<{ n: string }>`select count(*) as n from deliveries where status in ('sent', 'delivered', 'read')`.execute(t.db)).rows[0]!.n);
+    const sentBefore = await countSent();
     const conversations = scriptedConversations(8);
     for (const c of conversations) {
       const first = await simSend(app.baseUrl, c.channel, c.userId, `Đoàn viên ${c.userId.slice(-3)}`, { type: 'text', text: SCRIPT[0]! });
@@ -65,15 +77,12 @@ describe('the running app through a PostgreSQL outage', () => {
       }),
     );
     await sleep(400);
-    // The database stops (what it was doing answers first): a cut that also drops the answer of a
-    // statement that just committed is a known limit, not this test's subject (RELIABILITY.md).
-    await proxy.cut({ answersFirstMs: 500 });
+    await proxy.cut(cut);
     await sleep(OUTAGE_MS);
     await proxy.restore();
     await sending;
 
-    const replies = conversations.length * EXPECTED.length;
-    const countSent = async () => Number((await sql<{ n: string }>`select count(*) as n from deliveries where status in ('sent', 'delivered', 'read')`.execute(t.db)).rows[0]!.n);
+    const replies = sentBefore + conversations.length * EXPECTED.length;
     await until(`${replies} replies sent`, async () => (await countSent()) >= replies || undefined, 90_000, 250);
 
     expect(app.child.exitCode).toBeNull();

@@ -7,9 +7,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  * shared server itself is never touched.
  *
  * An instant cut also drops the answer of a statement the server has just committed, as a network
- * partition does: the client cannot tell it committed (RELIABILITY.md "Faults", known limits).
- * `answersFirstMs` models a database that stops instead: nothing more reaches it, the answers of
- * what it was doing come back for that long, then every connection is reset.
+ * partition does: the client cannot tell it committed (claims survive it by their claim tokens,
+ * RELIABILITY.md "Faults"). `answersFirstMs` models a database that stops instead: nothing more
+ * reaches it, the answers of what it was doing come back for that long, then every connection is reset.
  */
 export interface CutOptions {
   readonly answersFirstMs?: number;

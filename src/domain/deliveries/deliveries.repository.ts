@@ -9,9 +9,33 @@ import type { OutboundMessage } from '../shared/outbound-message';
  * Life of a row:  queued --claim--> sending --outcome--> sent | queued (retry) | deferred | failed
  *                 sent --receipt--> delivered --receipt--> read
  * The claim (queued -> sending) is the guard against double sends: a job, a retry, a relay or a
- * second worker that finds the row anywhere but 'queued' does nothing. It also keeps a member's
+ * second worker that finds the row anywhere but 'queued' does nothing (but for the run of one
+ * claim call after a run whose answer was lost: "Claim tokens" below). It also keeps a member's
  * messages in order (a row waits while an older one to the same identity is pending). Outcomes are
  * recorded only from 'sending', so a late writer never overwrites what another one decided.
+ *
+ * Claim tokens. A claim's answer can be lost after PostgreSQL committed it (a connection cut, a
+ * partition), and every statement of a send job is run again after a connection error
+ * (withDatabasePatience). So each call of a claiming statement (claimDelivery here, claimUnits and
+ * recordSentAndClaimNext in delivery-units.repository.ts, claimBatch in
+ * delivery-batches.repository.ts) gets a fresh random token from its caller, which the runs of that
+ * call share; it stores the token on the rows it claims (claim_token) and takes rows that are
+ * 'queued' OR 'sending' under that same token. Why this keeps "sent at most once":
+ * - a call hands rows to its caller only through its answer, so a row 'sending' under the token of
+ *   a call that has not answered was claimed by a run whose answer was lost and sent by nobody:
+ *   its own retry takes it back (the same claim, so attempts is not counted again);
+ * - every other call (the next row or chunk, a BullMQ retry of the job, another worker) has another
+ *   token, so a row claimed earlier, and perhaps sent, is never taken again;
+ * - a row that left 'sending' comes back only through 'queued', where any claim takes it as before.
+ * Tokens are not cleared when a row leaves 'sending': a token is matched only together with
+ * 'sending' (or, in recordSentAndClaimNext, by the holder of that very claim), and no later call
+ * has it, so an old one matches nothing; clearing it would add a write to every outcome statement
+ * and the relay's sweep for no gain, and a kept token tells which claim took the row last.
+ * A call that gives up (its caller throws) puts the rows still 'sending' under its token back to
+ * 'queued' (releaseClaims): never handed to anyone, so never sent. What tokens cannot cover: a run
+ * still under way on the server after its connection was lost (waiting for a lock) that commits
+ * after its call answered or gave up; rows it claims stay 'sending' and the relay ends them as
+ * unknown_outcome, as before.
  */
 
 /**
@@ -54,6 +78,8 @@ export interface ClaimedDelivery {
   readonly sendMode: string | null;
   /** Claims so far, this one included. */
   readonly attempts: number;
+  /** The token of the claim call that took the row (see "Claim tokens" above). */
+  readonly claimToken: string;
   /**
    * Platform ids of the parts an earlier attempt already delivered (a long message is several
    * platform messages, and a send can fail part-way): the send resumes after them.
@@ -82,6 +108,7 @@ export interface ClaimedRow {
   readonly payload: unknown;
   readonly send_mode: string | null;
   readonly attempts: number;
+  readonly claim_token: string;
   readonly platform_message_id: string | null;
   /** A Date from a column, a string from JSON built in SQL. */
   readonly expires_at: Date | string | null;
@@ -105,6 +132,7 @@ export function claimedDeliveryOf(row: ClaimedRow): ClaimedDelivery {
     message: row.payload as OutboundMessage,
     sendMode: row.send_mode,
     attempts: row.attempts,
+    claimToken: row.claim_token,
     sentParts: row.platform_message_id ? row.platform_message_id.split(',') : [],
     expiresAt: dateOrNull(row.expires_at),
     channel: row.channel,
@@ -250,22 +278,37 @@ const OLDER_PENDING = sql<boolean>`exists (
     and (older.status = 'sending' or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()))))`;
 
 /**
+ * The SET of a claim: 'sending' under the call's token; one more attempt, unless the row was
+ * already 'sending' under that token (taken back by a retry of the same call: the same claim).
+ */
+function claimSet(token: string) {
+  return {
+    status: 'sending' as const,
+    claim_token: token,
+    attempts: sql<number>`case when d.status = 'queued' then d.attempts + 1 else d.attempts end`,
+    updated_at: sql<Date>`now()`,
+  };
+}
+
+/**
  * Claims a queued delivery before its HTTP call: queued -> sending, one more attempt, and only if
  * it is due and no older delivery to the same identity is still queued (and due) or sending.
+ * `token` is this call's claim token, the same for every run of the call (see "Claim tokens"
+ * above): a row already 'sending' under it is taken back.
  *
  * The order guard needs no lock: an older row stays 'queued' or 'sending' until it is finished
  * one way or another (sent, deferred, failed...), so whichever snapshot the check reads, a younger
  * row never overtakes a pending older one. A 'deferred' or future-dated older row does not hold
  * the others back.
  */
-export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
+export async function claimDelivery(db: Db, id: number, token: string): Promise<ClaimResult> {
   const row = await db
     .updateTable('deliveries as d')
     .from('channel_identities as i')
-    .set({ status: 'sending', attempts: sql<number>`d.attempts + 1`, updated_at: sql<Date>`now()` })
+    .set(claimSet(token))
     .whereRef('i.id', '=', 'd.identity_id')
     .where('d.id', '=', id)
-    .where('d.status', '=', 'queued')
+    .where((eb) => eb.or([eb('d.status', '=', 'queued'), eb.and([eb('d.status', '=', 'sending'), eb('d.claim_token', '=', token)])]))
     .where((eb) => eb.or([eb('d.not_before', 'is', null), eb('d.not_before', '<=', sql<Date>`now()`)]))
     .where(sql<boolean>`not ${OLDER_PENDING}`)
     .returning([
@@ -275,6 +318,7 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
       'd.payload',
       'd.send_mode',
       'd.attempts',
+      'd.claim_token',
       'd.platform_message_id',
       'd.expires_at',
       'i.channel',
@@ -299,8 +343,29 @@ export async function claimDelivery(db: Db, id: number): Promise<ClaimResult> {
   }
   return {
     kind: 'claimed',
-    delivery: claimedDeliveryOf(row),
+    // The column is the token just set (its type allows the null of rows never claimed).
+    delivery: claimedDeliveryOf({ ...row, claim_token: token }),
   };
+}
+
+/**
+ * Puts back to 'queued' the rows of `ids` still 'sending' under `token`, with `error` on them, and
+ * returns their ids: for a claim call that gives up (or whose caller fails before any send), whose
+ * rows were never handed to anyone and so never sent (see "Claim tokens" above). Left 'sending',
+ * the relay would end them as unknown_outcome after 5 minutes. Rows the call's caller has recorded
+ * meanwhile are no longer 'sending' and are left alone; attempts keep the claim.
+ */
+export async function releaseClaims(db: Db, ids: readonly number[], token: string, error: DeliveryError): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('deliveries')
+    .set({ status: 'queued', error_code: error.code, error_message: clip(error.message), updated_at: sql<Date>`now()` })
+    .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
+    .where('status', '=', 'sending')
+    .where('claim_token', '=', token)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /**

@@ -24,14 +24,18 @@ export interface BatchClaim {
  * Claims, in one statement, every row of `ids` that claimDelivery would claim: queued, due, and no
  * older row of the same identity queued (and due) or sending. The rest that is still queued comes
  * back as `waiting`; rows no longer queued (sent, cancelled, taken) are left out of both.
+ * `token` is this call's claim token, the same for every run of the call: rows 'sending' under it
+ * (claimed by a run whose answer was lost) are taken back (deliveries.repository.ts, "Claim tokens").
  */
-export async function claimBatch(db: Db, ids: readonly number[]): Promise<BatchClaim> {
+export async function claimBatch(db: Db, ids: readonly number[], token: string): Promise<BatchClaim> {
   if (ids.length === 0) return { claimed: [], waiting: [] };
   const { rows } = await sql<{ k: 'claim' | 'wait'; id: number | string; row: ClaimedRow | null }>`
     with cl as (
-      update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
+      update deliveries d set status = 'sending', claim_token = ${token}::uuid,
+        attempts = case when d.status = 'queued' then d.attempts + 1 else d.attempts end, updated_at = now()
       from channel_identities i
-      where d.id = any(${[...ids]}::bigint[]) and i.id = d.identity_id and d.status = 'queued'
+      where d.id = any(${[...ids]}::bigint[]) and i.id = d.identity_id
+        and (d.status = 'queued' or (d.status = 'sending' and d.claim_token = ${token}::uuid))
         and (d.not_before is null or d.not_before <= now())
         and not exists (
           select 1 from deliveries older
@@ -39,7 +43,7 @@ export async function claimBatch(db: Db, ids: readonly number[]): Promise<BatchC
             and (older.status = 'sending' or (older.status = 'queued' and (older.not_before is null or older.not_before <= now()))))
       returning d.id, jsonb_build_object(
         'id', d.id, 'identity_id', d.identity_id, 'purpose', d.purpose, 'payload', d.payload, 'send_mode', d.send_mode,
-        'attempts', d.attempts, 'platform_message_id', d.platform_message_id, 'expires_at', d.expires_at,
+        'attempts', d.attempts, 'claim_token', d.claim_token, 'platform_message_id', d.platform_message_id, 'expires_at', d.expires_at,
         'channel', i.channel, 'platform_user_id', i.platform_user_id, 'reachability', i.reachability, 'unreachable_reason', i.unreachable_reason,
         'last_inbound_at', i.last_inbound_at, 'window_closed_at', i.window_closed_at, 'follow_state', i.follow_state, 'member_id', i.member_id) as row
     )

@@ -125,11 +125,12 @@ export const OUTBOUND_WORKER_OPTIONS = { concurrency: 32, lockDuration: 15_000, 
  * A broadcast batch sends a chunk at a time, as fast as the channel's budget grants, with every
  * send of a chunk in flight at once. A busy machine stretches a chunk's claim, send and record
  * past a budget window, and more batches overlap them; more batches also hold more in flight,
- * and so more garbage between V8's collections. Measured on 30,000 recipients at load 4-7: 4
- * batches 93% of the limit and 262 MB peak RSS, 5 99% and 269 MB, 6 100% and 307 MB. Their own
- * queue, so that replies never wait for a worker slot behind them.
+ * and so more garbage between V8's collections. Measured on 100,000 recipients at 500/s per
+ * channel (2026-11-29, load 3.5): 4 batches 100% of the limit, peak RSS 241 MB; 5 batches 100%,
+ * 233-293 MB (the 293 at load 5). Their own queue, so that replies never wait for a worker slot
+ * behind them.
  */
-export const OUTBOUND_BATCH_WORKER_OPTIONS = { concurrency: 5, lockDuration: 15_000, stalledInterval: 5_000 } as const;
+export const OUTBOUND_BATCH_WORKER_OPTIONS = { concurrency: 4, lockDuration: 15_000, stalledInterval: 5_000 } as const;
 
 /** True when BullMQ will not run the job again after this error. */
 function isFinalFailure(job: Job, err: unknown): boolean {

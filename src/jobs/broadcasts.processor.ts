@@ -20,7 +20,7 @@
  */
 import { DelayedError, type Job } from 'bullmq';
 import type { Db } from '../db/database';
-import { cancelledDeliveries, unfinishedBroadcasts } from '../domain/broadcasts/broadcasts.repository';
+import { fedDeliveries, unfinishedBroadcasts } from '../domain/broadcasts/broadcasts.repository';
 import type { BroadcastJobs, BroadcastsService } from '../domain/broadcasts/broadcasts.service';
 import type { Logger } from '../logging/logger';
 import {
@@ -85,9 +85,10 @@ export function createBroadcastsProcessor(deps: BroadcastsProcessorDeps): Broadc
     }
     let after = 0;
     for (;;) {
-      const page = await cancelledDeliveries(db, broadcastId, after, DISCARD_PAGE);
-      if (page.length === 0) return removed;
-      after = page[page.length - 1]!.id;
+      const fed = await fedDeliveries(db, broadcastId, after, DISCARD_PAGE);
+      if (fed.length === 0) return removed;
+      after = fed[fed.length - 1]!.id;
+      const page = fed.filter((d) => d.cancelled);
       for (const channel of PLATFORM_CHANNELS) {
         const queue = outboundQueueOf(queues, channel);
         // remove() leaves an active (locked) job alone: it finds its row cancelled. It answers 1 for

@@ -390,25 +390,29 @@ export async function cancelBroadcast(db: Db, broadcastId: string): Promise<bool
 }
 
 /**
- * A page of a broadcast's cancelled deliveries (by id), with their channel: whose send jobs to drop.
- * Only those it had fed: a row never fed has no job (its batch would have been fed with it), so a
- * cancel at a million recipients asks about the few thousand fed rows, not every cancelled one. A
- * row given a job some other way (a deferred one the member's message flushed) keeps it, which
- * then finds its row cancelled and does nothing.
+ * A page of the deliveries a broadcast had fed (by id, after `afterId`), with their channel and
+ * whether they are cancelled: whose send jobs to drop. Only fed rows can have a job (a row never
+ * fed has none: its batch would have been fed with it), so a cancel at a million recipients looks
+ * at the fed rows, not at every cancelled one. A row given a job some other way (a deferred one
+ * the member's message flushed) keeps it, which then finds its row cancelled and does nothing.
+ * The page is a range of the primary key with no condition on status: the statistics taken at the
+ * fan-out say that nothing is cancelled, and with one the planner walked all 879,748 cancelled
+ * rows of a million (15.6 s).
  */
-export async function cancelledDeliveries(db: Db, broadcastId: string, afterId: number, limit: number): Promise<{ id: number; channel: string }[]> {
-  return db
+export async function fedDeliveries(db: Db, broadcastId: string, afterId: number, limit: number): Promise<{ id: number; channel: string; cancelled: boolean }[]> {
+  const fed = await fedThrough(db, broadcastId);
+  if (fed <= afterId) return [];
+  const rows = await db
     .selectFrom('deliveries as d')
     .innerJoin('channel_identities as i', 'i.id', 'd.identity_id')
-    .innerJoin('broadcasts as b', 'b.id', 'd.broadcast_id')
-    .select(['d.id', 'i.channel'])
+    .select(['d.id', 'i.channel', 'd.status'])
     .where('d.broadcast_id', '=', broadcastId)
-    .where('d.status', '=', 'cancelled')
     .where('d.id', '>', afterId)
-    .where(sql<boolean>`d.id <= coalesce(b.fed_through_id, 0)`)
+    .where('d.id', '<=', fed)
     .orderBy('d.id')
     .limit(limit)
     .execute();
+  return rows.map((r) => ({ id: Number(r.id), channel: r.channel, cancelled: r.status === 'cancelled' }));
 }
 
 export interface StatusCount {

@@ -1,18 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../src/db/database';
 import { createBroadcastsService, type BroadcastJobs } from '../../../src/domain/broadcasts/broadcasts.service';
-import type { DeliveryPolicySettings } from '../../../src/domain/deliveries/delivery-policy';
 import { aDistrict, aMember, anIdentityFor, aUnit } from '../../helpers/builders';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
-
-const POLICY: DeliveryPolicySettings = {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  quietHours: null,
-  dailyCap: 2,
-  messengerTags: { confirmedEventUpdate: false, accountUpdate: false, humanAgent: false },
-  zaloPaidEnabled: true,
-  zaloTemplates: {},
-};
+import { OPEN_POLICY } from '../deliveries/harness';
 
 const noJobs: BroadcastJobs = { scheduleFanOut: async () => undefined, afterCancel: async () => undefined };
 
@@ -30,7 +21,7 @@ describe("broadcasts: the planner's statistics after a large fan-out", () => {
 
   const plannedRows = async () => Number((await sql<{ n: number }>`select reltuples as n from pg_class where oid = 'deliveries'::regclass`.execute(db)).rows[0]!.n);
   const analyzedColumns = async () => (await sql<{ attname: string }>`select attname from pg_stats where tablename = 'deliveries' and schemaname = current_schema()`.execute(db)).rows.map((r) => r.attname);
-  const serviceFrom = (analyzeAfterRecipients: number) => createBroadcastsService({ db, outbox: { enqueue: async () => undefined }, jobs: noJobs, policy: POLICY, analyzeAfterRecipients });
+  const serviceFrom = (analyzeAfterRecipients: number) => createBroadcastsService({ db, outbox: { enqueue: async () => undefined }, jobs: noJobs, policy: OPEN_POLICY, analyzeAfterRecipients });
   const fanOutWith = async (analyzeAfterRecipients: number) => {
     const s = serviceFrom(analyzeAfterRecipients);
     const { id } = await s.create({ purpose: 'waveLaunch', text: 'Đợt mới', audience: { branches: [branch] }, createdByStaffId: null }, null);

@@ -189,30 +189,15 @@ describe('claim tokens', () => {
       expect(noLongerSending()).toEqual([]);
     });
 
-    it("When the answer of a unit's first claim is lost, then the job's retry takes the row back and the unit's replies go once each, in order", async () => {
+    it.each([
+      ["a unit's first claim", 'the job\'s retry takes the row back', CLAIM_UNITS],
+      ["recording a unit's reply sent (and claiming the next)", 'the retry counts the record and takes the next row back', RECORD_SENT_AND_CLAIM_NEXT],
+    ] as const)("When the answer of %s is lost, then %s: every reply once, in order, none left 'sending'", async (_what, _then, statement) => {
       const messenger = new FakeSender('messenger');
       h = new OutboundHarness(lossy.db, logs.logger, { jobOptions: FAST_RETRIES });
       const identity = await createIdentity(t.db, 'messenger');
       const unit = await createDeliveries(t.db, identity, 3);
-      lossy.fate = loseFirstAnswers(CLAIM_UNITS);
-      h.start({ messenger });
-
-      await h.outbox.enqueueUnits('messenger', [unit]);
-      await until('the unit sent', async () => (await statuses(t.db, unit)).every((s) => s === 'sent'), 10_000);
-      await h.idle('messenger');
-
-      expect(lossy.lost).toHaveLength(1);
-      expect(messenger.calls.map((c) => c.message.text)).toEqual(await texts(unit));
-      for (const id of unit) expect((await deliveryRow(t.db, id)).attempts).toBe(1);
-      expect(noLongerSending()).toEqual([]);
-    });
-
-    it("When the answer of recording a unit's reply sent (and claiming the next) is lost, then the retry counts the record and takes the next row back: every reply once, in order, none left 'sending'", async () => {
-      const messenger = new FakeSender('messenger');
-      h = new OutboundHarness(lossy.db, logs.logger, { jobOptions: FAST_RETRIES });
-      const identity = await createIdentity(t.db, 'messenger');
-      const unit = await createDeliveries(t.db, identity, 3);
-      lossy.fate = loseFirstAnswers(RECORD_SENT_AND_CLAIM_NEXT);
+      lossy.fate = loseFirstAnswers(statement);
       h.start({ messenger });
 
       await h.outbox.enqueueUnits('messenger', [unit]);

@@ -18,6 +18,7 @@ import * as branchReportPerDay from './20261129_0610_branch_report_per_day';
 import * as proofDuplicateIndexes from './20261129_0620_proof_duplicate_indexes';
 import * as reportScope from './20261129_0630_report_scope';
 import * as claimToken from './20261129_1000_claim_token';
+import * as tallyDeltas from './20261129_1100_tally_deltas';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the same
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261129_0620_proof_duplicate_indexes': proofDuplicateIndexes,
   '20261129_0630_report_scope': reportScope,
   '20261129_1000_claim_token': claimToken,
+  '20261129_1100_tally_deltas': tallyDeltas,
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 
 /** Statuses of inbound events whose work is over; anything else may still be retried or inspected. */
@@ -22,4 +23,14 @@ export async function deleteFinishedInboundEvents(db: Db, before: Date, limit: n
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * Folds the delta rows of up to `keysPerTally` keys of each tally into one row per key
+ * (migration 1100's tally_compact, one transaction) and returns how many rows it folded. Rows
+ * another compaction holds are skipped; writers only insert, so neither waits for the other.
+ */
+export async function compactTallies(db: Db, keysPerTally: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select tally_compact(${keysPerTally}::int) as n`.execute(db);
+  return rows[0]?.n ?? 0;
 }

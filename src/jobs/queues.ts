@@ -41,12 +41,12 @@ export interface TurnsResult {
 }
 
 /** Daily maintenance of the database. */
-export interface HousekeepingJob {
+export interface InboundPurgeJob {
   /** Processed and ignored inbound events older than this many days are deleted. */
   readonly inboundRetentionDays: number;
 }
 
-export interface HousekeepingResult {
+export interface InboundPurgeResult {
   readonly deletedInboundEvents: number;
   readonly batches: number;
   /** ISO time: events received before it were eligible. */
@@ -54,6 +54,26 @@ export interface HousekeepingResult {
   /** True when the job was cancelled (shutdown) between batches; the next run finishes the work. */
   readonly stoppedEarly: boolean;
 }
+
+/**
+ * Every minute: each tally key's delta rows are folded into one (migration 1100, tally_compact),
+ * so that readers, who add a key's rows up, have few to add.
+ */
+export interface TallyCompactionJob {
+  /** Keys folded per tally and transaction; the job runs rounds until none is left to fold. */
+  readonly keysPerRound: number;
+}
+
+export interface TallyCompactionResult {
+  /** Rows folded (deleted), across the tallies; each folded key has one row left, or none if it summed to 0. */
+  readonly foldedRows: number;
+  readonly rounds: number;
+  /** True when cancelled or out of rounds; the next run folds the rest. */
+  readonly stoppedEarly: boolean;
+}
+
+export type HousekeepingJob = InboundPurgeJob | TallyCompactionJob;
+export type HousekeepingResult = InboundPurgeResult | TallyCompactionResult;
 
 /**
  * A firing of one of the content and reminder schedules (issue 5 §3); the job's name is the
@@ -182,6 +202,9 @@ export const BROADCAST_SEND_PRIORITY = 100;
 
 export const HOUSEKEEPING_JOB_NAME = 'housekeeping';
 export const INBOUND_RETENTION_DAYS = 30;
+export const TALLY_COMPACTION_JOB_NAME = 'tally-compaction';
+export const TALLY_COMPACTION_EVERY_MS = 60_000;
+export const TALLY_COMPACTION_DEFAULTS: TallyCompactionJob = { keysPerRound: 1_000 };
 export const OUTBOUND_JOB_NAME = 'send';
 export const OUTBOX_RELAY_JOB_NAME = 'outbox-relay';
 export const OUTBOX_RELAY_EVERY_MS = 30_000;

@@ -11,6 +11,9 @@ import {
   PROOF_IMAGE_SWEEP_JOB_NAME,
   BROADCAST_JOB_NAMES,
   BROADCAST_SWEEP_EVERY_MS,
+  TALLY_COMPACTION_DEFAULTS,
+  TALLY_COMPACTION_EVERY_MS,
+  TALLY_COMPACTION_JOB_NAME,
   type Queues,
   type ScheduleJob,
   type ScheduleJobResult,
@@ -19,6 +22,8 @@ import {
 export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping-daily';
 /** 03:30 local time: the quietest hour for a district's members and staff. */
 export const HOUSEKEEPING_PATTERN = '30 3 * * *';
+/** Every minute, on the housekeeping queue: the report tallies' delta rows are folded (migration 1100). */
+export const TALLY_COMPACTION_SCHEDULER_ID = 'tally-compaction';
 /** Every 30 s: deliveries left without a job get one back; sends cut off mid-flight are closed. */
 export const OUTBOX_RELAY_SCHEDULER_ID = 'outbox-relay';
 /** Every minute: proof images whose download job was lost get it back. */
@@ -51,7 +56,13 @@ export async function ensureSchedulers(queues: Queues, timezone: string, schedul
     { pattern: HOUSEKEEPING_PATTERN, tz: timezone },
     { name: HOUSEKEEPING_JOB_NAME, data: { inboundRetentionDays: INBOUND_RETENTION_DAYS }, opts: { ...JOB_OPTIONS.housekeeping } },
   );
-  await removeUndeclared(queues.housekeeping, [HOUSEKEEPING_SCHEDULER_ID]);
+  // No retries: the next minute's run is one.
+  await queues.housekeeping.upsertJobScheduler(
+    TALLY_COMPACTION_SCHEDULER_ID,
+    { every: TALLY_COMPACTION_EVERY_MS },
+    { name: TALLY_COMPACTION_JOB_NAME, data: { ...TALLY_COMPACTION_DEFAULTS }, opts: { ...JOB_OPTIONS.housekeeping, attempts: 1 } },
+  );
+  await removeUndeclared(queues.housekeeping, [HOUSEKEEPING_SCHEDULER_ID, TALLY_COMPACTION_SCHEDULER_ID]);
   if (schedules) await ensureContentSchedulers(queues.schedules, timezone, schedules);
   await queues.outboxRelay.upsertJobScheduler(
     OUTBOX_RELAY_SCHEDULER_ID,

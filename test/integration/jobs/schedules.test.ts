@@ -2,7 +2,7 @@ import { defaultRepeatStrategy } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/config/config';
 import { createQueues, type Queues } from '../../../src/jobs/queues';
-import { ensureSchedulers, HOUSEKEEPING_SCHEDULER_ID, SCHEDULE_SCHEDULER_IDS } from '../../../src/jobs/schedules';
+import { ensureSchedulers, HOUSEKEEPING_SCHEDULER_ID, SCHEDULE_SCHEDULER_IDS, TALLY_COMPACTION_SCHEDULER_ID } from '../../../src/jobs/schedules';
 import { closeRedis, createRedis } from '../../../src/main/redis';
 import { captureLogs } from '../../helpers/logs';
 import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../../helpers/redis';
@@ -31,13 +31,17 @@ describe('job schedulers', () => {
     await deleteQueuePrefix(prefix);
   });
 
-  it('When ensured twice, then there is one housekeeping scheduler and one pending job, next at 03:30 in Asia/Ho_Chi_Minh', async () => {
+  it('When ensured twice, then there is one daily housekeeping scheduler, next at 03:30 in Asia/Ho_Chi_Minh, and one tally compaction every minute, with one pending job each', async () => {
     await ensureSchedulers(queues, TZ);
     await ensureSchedulers(queues, TZ);
 
     const housekeeping = queues.housekeeping;
-    expect(await housekeeping.getJobSchedulersCount()).toBe(1);
+    expect(await housekeeping.getJobSchedulersCount()).toBe(2);
     expect(await housekeeping.getDelayedCount()).toBe(1);
+    expect(await housekeeping.getJobCountByTypes('delayed', 'waiting')).toBe(2);
+    const compaction = await housekeeping.getJobScheduler(TALLY_COMPACTION_SCHEDULER_ID);
+    expect(compaction).toMatchObject({ every: 60_000, template: { data: { keysPerRound: 1_000 } } });
+    expect(compaction?.template?.opts).toMatchObject({ attempts: 1 });
     const scheduler = await housekeeping.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID);
     expect(scheduler).toMatchObject({ tz: TZ, pattern: '30 3 * * *' });
     const next = scheduler?.next ?? 0;
@@ -57,8 +61,8 @@ describe('job schedulers', () => {
     await queues.housekeeping.upsertJobScheduler('renamed-long-ago', { pattern: '0 4 * * *', tz: TZ }, { name: 'housekeeping', data: { inboundRetentionDays: 7 } });
     await ensureSchedulers(queues, TZ);
     const ids = (await queues.housekeeping.getJobSchedulers()).map((s) => s.id ?? s.key);
-    expect(ids).toEqual([HOUSEKEEPING_SCHEDULER_ID]);
-    expect(await queues.housekeeping.getDelayedCount()).toBe(1);
+    expect(ids.sort()).toEqual([HOUSEKEEPING_SCHEDULER_ID, TALLY_COMPACTION_SCHEDULER_ID].sort());
+    expect(await queues.housekeeping.getJobCountByTypes('delayed', 'waiting')).toBe(2);
   });
 
   it('When ensured with the settings, then every content and reminder schedule has one scheduler at its pattern in the zone, next where BullMQ’s repeat strategy puts it; "off" removes one', async () => {

@@ -2,9 +2,8 @@ import { sql } from 'kysely';
 import { listWaveParticipants } from '../../../src/domain/waves/wave-participants.repository';
 import { participationByWaveAndBranch } from '../../../src/domain/reports/dashboard.repository';
 import { aDistrict, aMember, aParticipation, aProof, aUnit, aWave } from '../../helpers/builders';
+import { talliesByDefinition, talliesOf } from '../../helpers/tallies';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
-
-const NIL = '00000000-0000-0000-0000-000000000000';
 
 /**
  * A wave's participants page walks branches by name and members by name (migration 0630's
@@ -43,39 +42,8 @@ describe("A wave's participants page and the dashboard's tallies against their d
     }
   }
 
-  /** Every tally as text lines (non-zero rows), and the same lines counted from the rows by their definitions. */
-  async function tallies(): Promise<string[]> {
-    const { rows } = await sql<{ k: string }>`
-      with t as (
-        select 'took ' || wave_id || ' ' || branch_id || ' ' || role as k, took_part as n from wave_branch_tallies
-        union all select 'joined ' || wave_id || ' ' || branch_id, participants from wave_branch_participants
-        union all select 'roster ' || branch_id || ' ' || role, members from branch_member_tallies
-        union all select 'proofs ' || wave_id || ' ' || branch_id || ' ' || review_state, proofs from proof_tallies
-      )
-      select replace(k, ${NIL}, '-') || ' ' || sum(n) as k from t group by k having sum(n) <> 0 order by 1`.execute(t.db);
-    return rows.map((r) => r.k);
-  }
-
-  async function tallyByDefinition(): Promise<string[]> {
-    const { rows } = await sql<{ k: string }>`
-      select 'took ' || pa.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || m.role || ' ' || count(*) as k
-      from participations pa join members m on m.id = pa.member_id
-      where pa.state in ('proofSubmitted', 'approved') and m.status = 'verified' and m.role in ('cadre', 'member')
-      group by pa.wave_id, m.branch_id, m.role
-      union all
-      select 'joined ' || pa.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || count(*)
-      from participations pa join members m on m.id = pa.member_id group by pa.wave_id, m.branch_id
-      union all
-      select 'roster ' || coalesce(branch_id::text, '-') || ' ' || role || ' ' || count(*)
-      from members where status = 'verified' and role in ('cadre', 'member') group by branch_id, role
-      union all
-      select 'proofs ' || p.wave_id || ' ' || coalesce(m.branch_id::text, '-') || ' ' || p.review_state || ' ' || count(*)
-      from proofs p join participations pa on pa.id = p.participation_id join members m on m.id = pa.member_id
-      where p.erased_at is null and (p.image_state is null or p.image_state = 'stored')
-      group by p.wave_id, m.branch_id, p.review_state
-      order by 1`.execute(t.db);
-    return rows.map((r) => r.k);
-  }
+  const tallies = () => talliesOf(t.db);
+  const tallyByDefinition = () => talliesByDefinition(t.db);
 
   beforeAll(async () => {
     t = await createTestDatabase();

@@ -1,11 +1,10 @@
+import { CONNECTION_ERRNOS, withPatience, type OutageKind, type PatienceOptions } from '../errors/patience';
+
 /**
  * PostgreSQL being away (stopped, restarting, failing over, the connection cut) as opposed to a
  * statement failing: the same work can succeed once the server is back, so work that must not be
  * given up lightly (recording what a platform already did) waits for it, with a deadline.
  */
-
-/** Socket errors of a connection that could not be made or was lost. */
-const CONNECTION_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * SQLSTATEs of a server going or not there yet: class 08 (connection exception), 57P01
@@ -29,15 +28,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && CLIENT_AWAY_MESSAGES.some((m) => m.test(message));
 }
 
-export interface PatienceOptions {
-  /** How long to keep trying while the database is away, from the first failure (ms). */
-  readonly patienceMs: number;
+export interface DatabasePatienceOptions extends Omit<PatienceOptions, 'otherErrorDelaysMs'> {
   /** Whether an error that is not an outage is tried twice more (default) or thrown at once. */
   readonly retryOtherErrors?: boolean;
-  /** Told before each wait (to log the first one, say); must not throw. */
-  readonly onWait?: (error: unknown, attempt: number, delayMs: number) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
 }
 
 /** Waits between tries while the database is away: doubling from the first, up to the last. */
@@ -46,7 +39,7 @@ export const OUTAGE_RETRY_MAX_MS = 2_000;
 /** Any other error is tried again twice, soon (a statement that failed once may not fail again). */
 const OTHER_ERROR_DELAYS_MS: readonly number[] = [250, 1_000];
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const DATABASE: OutageKind = { isOutage: isDatabaseUnavailable, firstRetryMs: OUTAGE_RETRY_FIRST_MS, maxRetryMs: OUTAGE_RETRY_MAX_MS };
 
 /**
  * Runs `work` until it succeeds: while the error says the database is away, for up to
@@ -54,28 +47,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * more (unless `retryOtherErrors` is false). Then the last error is thrown. `work` must be safe to run again after a failure (a
  * statement whose answer was lost may have committed).
  */
-export async function withDatabasePatience<T>(work: () => Promise<T>, options: PatienceOptions): Promise<T> {
-  const sleep = options.sleep ?? realSleep;
-  const now = options.now ?? Date.now;
-  let firstFailureAt: number | undefined;
-  let otherErrors = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      firstFailureAt ??= now();
-      let delay: number;
-      if (isDatabaseUnavailable(error)) {
-        const left = firstFailureAt + options.patienceMs - now();
-        if (left <= 0) throw error;
-        delay = Math.min(left, OUTAGE_RETRY_MAX_MS, OUTAGE_RETRY_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
-      } else {
-        if (options.retryOtherErrors === false || otherErrors >= OTHER_ERROR_DELAYS_MS.length) throw error;
-        delay = OTHER_ERROR_DELAYS_MS[otherErrors]!;
-        otherErrors += 1;
-      }
-      options.onWait?.(error, attempt, delay);
-      await sleep(delay);
-    }
-  }
+export function withDatabasePatience<T>(work: () => Promise<T>, options: DatabasePatienceOptions): Promise<T> {
+  const { retryOtherErrors, ...patience } = options;
+  return withPatience(DATABASE, work, { ...patience, otherErrorDelaysMs: retryOtherErrors === false ? [] : OTHER_ERROR_DELAYS_MS });
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { PlatformChannel } from '../channels/channel';
 import type { ScheduleName } from '../config/config';
 import type { Logger } from '../logging/logger';
+import { isRedisUnavailable } from './redis-outage';
 
 /**
  * Every queue, its job names and payload types, in one place. Payloads carry ids and settings,
@@ -418,14 +419,11 @@ export function allQueues(queues: Queues): Queue[] {
   return Object.values(queues) as Queue[];
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-
 /**
- * True for a lost or refused Redis connection. BullMQ re-emits one on every reconnect attempt;
- * the connection itself logs the outage once (main/redis.ts), so these go to debug.
+ * True for a lost, refused or closed Redis connection (redis-outage.ts, plus a connection closed on
+ * purpose). BullMQ re-emits one on every reconnect attempt; the connection itself logs the outage
+ * once (main/redis.ts), so these go to debug.
  */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return (code !== undefined && CONNECTION_ERROR_CODES.has(code)) || /connection is closed|stream isn't writeable/i.test(error.message);
+  return isRedisUnavailable(error) || (error instanceof Error && /connection is closed/i.test(error.message));
 }

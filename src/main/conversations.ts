@@ -2,6 +2,7 @@ import { createInboundIntake, type WebhookIntake } from '../bot/inbound-intake';
 import { createProfileRefresher, type ProfileRefresher } from '../bot/profile-refresher';
 import type { ReceiptRecorder, ReplyRecorder, TurnPipelineDeps } from '../bot/turn-pipeline';
 import { VungXanhBot } from '../bot/vung-xanh.bot';
+import type { PlatformChannel } from '../channels/channel';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import { insertDeliveries, recordReceipt } from '../domain/deliveries/deliveries.repository';
@@ -11,6 +12,7 @@ import { createBullMqOutbox } from '../jobs/outbox.bullmq';
 import { enqueueProofImages, triggerTurns, triggerTurnsLater, type Queues } from '../jobs/queues';
 import { createImageDownloader, DEFAULT_IMAGE_DOWNLOAD, type ImageDownloader } from '../jobs/image-download';
 import type { ProofImagesDeps } from '../jobs/proof-images.processor';
+import { waitingOutRedis } from '../jobs/turns.processor';
 import { createMediaUrlSigner } from '../domain/media/media-url';
 import type { Logger } from '../logging/logger';
 import { collapsedTotal, expiredTotal } from '../metrics/metrics';
@@ -93,12 +95,13 @@ export function buildConversations(deps: {
       for (const e of released.expired) expiredTotal.inc({ purpose: e.purpose });
       for (const c of released.collapsed) collapsedTotal.inc({ purpose: c.purpose });
     },
-    enqueueDeliveries: (ids, channel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids)),
-    enqueueReplySets: (channel, sets) => outbox.enqueueUnits(channel, sets),
+    // Called after a batch commits: a short Redis outage is waited out, not left to the relay.
+    enqueueDeliveries: waitingOutRedis(logger, 'deliveries', (ids: readonly number[], channel?: PlatformChannel) => (channel ? outbox.enqueueOnChannel(channel, ids) : outbox.enqueue(ids))),
+    enqueueReplySets: waitingOutRedis(logger, 'replies', (channel: PlatformChannel, sets: readonly (readonly number[])[]) => outbox.enqueueUnits(channel, sets)),
     afterTurn: (identity, event) => profiles.afterTurn(identity, event),
     maxAttempts: MAX_TURN_ATTEMPTS,
     apology: { text: TEXT.apology },
-    retryLater: (delayMs) => triggerTurnsLater(queues, delayMs),
+    retryLater: waitingOutRedis(logger, 'delayed drain', (delayMs: number) => triggerTurnsLater(queues, delayMs)),
   };
   return { intake: createInboundIntake(deps.intakeDb ?? db, (keys) => triggerTurns(deps.intakeTurns ?? queues, keys)), pipeline, profiles, proofImages, imageDownloader };
 }

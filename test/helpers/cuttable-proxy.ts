@@ -58,7 +58,13 @@ export async function startCuttableProxy(target: { host: string; port: number })
       server = undefined;
       if (!s) return resolve();
       s.close(() => resolve());
-      for (const socket of sockets) socket.resetAndDestroy();
+      // A socket already ending (its peer hung up, and pipe() ended it) is destroyed, not reset:
+      // node 20 never finishes closing a socket reset while its shutdown is pending, and the
+      // process then spins at exit instead of exiting (seen after a client's QUIT).
+      for (const socket of sockets) {
+        if (socket.writableEnded) socket.destroy();
+        else socket.resetAndDestroy();
+      }
     });
   const port = await listen(0);
   return {

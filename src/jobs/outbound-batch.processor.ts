@@ -40,13 +40,12 @@
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { ChannelSender, PlatformChannel, SendFailure, SendMode, SendResult } from '../channels/channel';
-import { withDatabasePatience } from '../db/outage';
 import { recordOutcome, releaseClaims, UNKNOWN_OUTCOME, type ClaimedDelivery, type DeliveryOutcome } from '../domain/deliveries/deliveries.repository';
 import { claimBatch, type BatchClaim, countProactiveSentSinceMany, recordBatchSent, type BatchSent } from '../domain/deliveries/delivery-batches.repository';
 import { decideWithFacts, startOfLocalDay } from '../domain/deliveries/delivery-gate';
 import { isProactive } from '../domain/deliveries/delivery-policy';
 import { deferredTotal, expiredTotal, sendsTotal } from '../metrics/metrics';
-import { DATABASE_PATIENCE_MS, MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, type OutboundDeps } from './outbound.processor';
+import { countOutcome, MAX_RATE_LIMITED_CLAIMS, parseSendMode, promoteIfDelayed, waitOutDatabase, type OutboundDeps } from './outbound.processor';
 import { verdictOf } from './outbound-policy';
 import {
   BROADCAST_SEND_PRIORITY,
@@ -85,12 +84,7 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
    */
   async function patiently<T>(what: string, ids: readonly number[], work: () => Promise<T>): Promise<T> {
     try {
-      return await withDatabasePatience(work, {
-        patienceMs: DATABASE_PATIENCE_MS,
-        onWait: (err, attempt) => {
-          if (attempt === 1) logger.warn({ err, deliveryIds: ids.slice(0, 20), count: ids.length, channel, patienceMs: DATABASE_PATIENCE_MS }, `outbound batch: could not ${what}; trying again while the database is away`);
-        },
-      });
+      return await waitOutDatabase(logger, `outbound batch: could not ${what}`, { deliveryIds: ids.slice(0, 20), count: ids.length, channel }, work);
     } catch (err) {
       logger.error({ err, deliveryIds: ids.slice(0, 20), count: ids.length, channel }, `outbound batch: could not ${what}`);
       throw err;
@@ -111,9 +105,7 @@ export function createOutboundBatchProcessor(sender: ChannelSender, deps: Outbou
   async function record(row: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
     const recorded = await patiently('record an outcome', [row.id], () => recordOutcome(db, row.id, outcome));
     if (!recorded) logger.warn({ deliveryId: row.id, outcome: outcome.kind }, 'outbound batch: the row was no longer sending; outcome not recorded');
-    else if (outcome.kind !== 'requeued') {
-      sendsTotal.inc({ purpose: row.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
-    }
+    else countOutcome(row.purpose, channel, outcome);
   }
 
   /** Rows that go on alone: a job each on the single path, behind replies (it waits its turn or its time). */

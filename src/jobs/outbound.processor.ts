@@ -167,6 +167,25 @@ export function parseSendMode(stored: string | null, channel: PlatformChannel): 
  */
 export const DATABASE_PATIENCE_MS = 90_000;
 
+/**
+ * `work` of a send job (single or batch), waiting out a database outage up to DATABASE_PATIENCE_MS;
+ * the first wait of each call is logged with `fields`.
+ */
+export function waitOutDatabase<T>(logger: Logger, what: string, fields: Readonly<Record<string, unknown>>, work: () => Promise<T>): Promise<T> {
+  return withDatabasePatience(work, {
+    patienceMs: DATABASE_PATIENCE_MS,
+    onWait: (err, attempt) => {
+      if (attempt === 1) logger.warn({ err, ...fields, patienceMs: DATABASE_PATIENCE_MS }, `${what}; trying again while the database is away`);
+    },
+  });
+}
+
+/** Counts a recorded outcome in sendsTotal (a row put back to the queue is not an outcome yet). */
+export function countOutcome(purpose: string, channel: PlatformChannel, outcome: DeliveryOutcome): void {
+  if (outcome.kind === 'requeued') return;
+  sendsTotal.inc({ purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
+}
+
 export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDeps): OutboundProcessor {
   const channel = sender.channel;
   const queue = outboundQueueOf(deps.queues, channel);
@@ -175,12 +194,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
 
   /** `work` with DATABASE_PATIENCE_MS; the first wait of each is logged once. */
   function patiently<T>(what: string, deliveryId: number, work: () => Promise<T>): Promise<T> {
-    return withDatabasePatience(work, {
-      patienceMs: DATABASE_PATIENCE_MS,
-      onWait: (err, attempt) => {
-        if (attempt === 1) logger.warn({ err, deliveryId, channel, patienceMs: DATABASE_PATIENCE_MS }, `outbound: ${what} failed; trying again while the database is away`);
-      },
-    });
+    return waitOutDatabase(logger, `outbound: ${what} failed`, { deliveryId, channel }, work);
   }
 
   /**
@@ -227,9 +241,7 @@ export function createOutboundProcessor(sender: ChannelSender, deps: OutboundDep
     }
     if (!recorded) {
       logger.warn({ deliveryId, outcome: outcome.kind }, 'outbound: the row was no longer sending; outcome not recorded');
-    } else if (outcome.kind !== 'requeued') {
-      sendsTotal.inc({ purpose: claimed.purpose, channel, result: outcome.kind === 'held' || outcome.kind === 'postponed' ? 'deferred' : outcome.kind });
-    }
+    } else countOutcome(claimed.purpose, channel, outcome);
     if (outcome.kind !== 'requeued') await wakeNext(claimed);
   }
 

@@ -25,7 +25,7 @@ export interface DbOptions {
 }
 
 export function createPool(databaseUrl: string, options: DbOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'vung-xanh',
@@ -33,10 +33,6 @@ export function createPool(databaseUrl: string, options: DbOptions = {}): pg.Poo
     idleTimeoutMillis: 30_000,
     types: typeParsers,
   });
-}
-
-export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
-  const pool = createPool(databaseUrl, options);
   // A client losing its server (PostgreSQL restarted, the connection cut) emits 'error'; with no
   // listener that is an uncaught exception and the process exits. The pool listens to its idle
   // clients only: a client checked out (a query running, or a transaction between two queries)
@@ -45,8 +41,17 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   // connection when it is released.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/** The Kysely instance on a pool of createPool's. */
+export function dbOnPool(pool: pg.Pool): Db {
   // The cursor lets `.stream()` read a large result in batches (exports) instead of all at once.
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+}
+
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  return dbOnPool(createPool(databaseUrl, options));
 }
 
 /** Runs `work` in a transaction, or inside the caller's one when `db` already is a transaction. */

@@ -1,8 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
-import { createPool, type Db } from '../../src/db/database';
-import type { Database } from '../../src/db/types';
+import { createPool, dbOnPool, type Db } from '../../src/db/database';
 
 /**
  * What becomes of one statement:
@@ -27,9 +24,7 @@ export interface LossyDb {
 export function createLossyDb(databaseUrl: string): LossyDb {
   const pool = createPool(databaseUrl, { maxConnections: 8, applicationName: 'vung-xanh-lossy-test' });
   const lossy: LossyDb = { db: undefined as unknown as Db, fate: () => 'answer', lost: [] };
-  pool.on('error', () => undefined);
   pool.on('connect', (client: pg.PoolClient) => {
-    client.on('error', () => undefined);
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       // Kysely sends (sql, parameters); anything else (a cursor, pg's own calls) passes through.
@@ -44,7 +39,7 @@ export function createLossyDb(databaseUrl: string): LossyDb {
       });
     };
   });
-  (lossy as { db: Db }).db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  (lossy as { db: Db }).db = dbOnPool(pool);
   return lossy;
 }
 

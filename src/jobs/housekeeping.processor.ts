@@ -22,7 +22,7 @@ import type { Job } from 'bullmq';
 import type { Db } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { compactTallies, deleteFinishedInboundEvents } from './housekeeping.repository';
-import type { HousekeepingJob, HousekeepingResult, InboundPurgeJob, InboundPurgeResult, TallyCompactionJob, TallyCompactionResult } from './queues';
+import { HOUSEKEEPING_JOB_NAME, TALLY_COMPACTION_JOB_NAME, type HousekeepingJob, type HousekeepingResult, type InboundPurgeJob, type InboundPurgeResult, type TallyCompactionJob, type TallyCompactionResult } from './queues';
 
 export interface HousekeepingDeps {
   readonly db: Db;
@@ -88,5 +88,9 @@ export function createHousekeepingProcessor(deps: HousekeepingDeps): Housekeepin
     return { foldedRows: folded, rounds, stoppedEarly };
   }
 
-  return async (job, _token, signal) => ('keysPerRound' in job.data ? compact(job.data, signal) : purgeInbound(job.data, signal));
+  return async (job, _token, signal) => {
+    if (job.name === TALLY_COMPACTION_JOB_NAME) return compact(job.data as TallyCompactionJob, signal);
+    if (job.name === HOUSEKEEPING_JOB_NAME) return purgeInbound(job.data as InboundPurgeJob, signal);
+    throw new Error(`housekeeping: unknown job name ${job.name}`);
+  };
 }

@@ -37,7 +37,7 @@ async function remainingIds(t: TestDatabase): Promise<number[]> {
 }
 
 function fakeJob(data: HousekeepingJob): Job<HousekeepingJob, HousekeepingResult> {
-  return { data } as Job<HousekeepingJob, HousekeepingResult>;
+  return { name: 'housekeeping', data } as Job<HousekeepingJob, HousekeepingResult>;
 }
 
 describe('housekeeping', () => {

@@ -34,8 +34,8 @@ export interface DatabasePatienceOptions extends Omit<PatienceOptions, 'otherErr
 }
 
 /** Waits between tries while the database is away: doubling from the first, up to the last. */
-export const OUTAGE_RETRY_FIRST_MS = 250;
-export const OUTAGE_RETRY_MAX_MS = 2_000;
+const OUTAGE_RETRY_FIRST_MS = 250;
+const OUTAGE_RETRY_MAX_MS = 2_000;
 /** Any other error is tried again twice, soon (a statement that failed once may not fail again). */
 const OTHER_ERROR_DELAYS_MS: readonly number[] = [250, 1_000];
 

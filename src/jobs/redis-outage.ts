@@ -27,8 +27,8 @@ export function isRedisUnavailable(error: unknown): boolean {
  * round trip), and ioredis reconnects on its own backoff (up to 2 s), so they are frequent: the
  * work goes through within half a second of the connection being back.
  */
-export const REDIS_RETRY_FIRST_MS = 100;
-export const REDIS_RETRY_MAX_MS = 500;
+const REDIS_RETRY_FIRST_MS = 100;
+const REDIS_RETRY_MAX_MS = 500;
 
 const REDIS: OutageKind = { isOutage: isRedisUnavailable, firstRetryMs: REDIS_RETRY_FIRST_MS, maxRetryMs: REDIS_RETRY_MAX_MS };
 

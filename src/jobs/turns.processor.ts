@@ -36,7 +36,7 @@ export const BATCHES_PER_JOB = 50;
  * and its runner slot's triggers were deduplicated against it: after a 60 s outage the turns
  * stalled for half a minute more. Running a drain again is safe: a batch that failed rolled back.
  */
-export const DRAIN_DATABASE_PATIENCE_MS = 90_000;
+const DRAIN_DATABASE_PATIENCE_MS = 90_000;
 
 /**
  * How long a committed batch waits for Redis to add its jobs (its replies', the deliveries it

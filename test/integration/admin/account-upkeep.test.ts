@@ -48,6 +48,7 @@ describe('npm run admin:password / admin:disable', () => {
     const row = await t.db.selectFrom('staff_users').select(['password_hash', 'failed_logins', 'locked_until']).where('id', '=', account.id).executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain(NEW_PASSWORD);
+    expect(row).toMatchObject({ failed_logins: 0, locked_until: null });
   });
 
   it('When an account is disabled, then it cannot sign in, its session and API tokens stop working; enabled again, it signs in', async () => {

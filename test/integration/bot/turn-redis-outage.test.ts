@@ -11,18 +11,10 @@ import { buildConversations, type Conversations } from '../../../src/main/conver
 import { closeRedis, createRedis, waitForRedis } from '../../../src/main/redis';
 import { startCuttableProxy, type CuttableProxy } from '../../helpers/cuttable-proxy';
 import { captureLogs } from '../../helpers/logs';
+import { sleep, until } from '../../helpers/e2e';
 import { deleteQueuePrefix, TEST_REDIS_URL, uniqueQueuePrefix } from '../../helpers/redis';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /**
  * Redis away (stopped, restarting) as a batch of turns commits: the app's producer connection
@@ -104,7 +96,7 @@ describe('a batch of turns committing while Redis is away', () => {
       (outcome) => ({ outcome, settledAt: Date.now() }),
       (error: unknown) => ({ error, settledAt: Date.now() }),
     );
-    await until('the batch to commit', () => processed(events), 10_000);
+    await until('the batch to commit', () => processed(events), 10_000, 20);
     const replies = await firstReplies(events);
     expect(replies).toHaveLength(3);
     expect(replies.every((r) => r.status === 'queued')).toBe(true);
@@ -113,7 +105,7 @@ describe('a batch of turns committing while Redis is away', () => {
 
     await proxy.restore();
     const backAt = Date.now();
-    await until('every reply to have its job', async () => (await jobless(replies.map((r) => r.id))).length === 0, 10_000);
+    await until('every reply to have its job', async () => (await jobless(replies.map((r) => r.id))).length === 0, 10_000, 20);
     const jobsAt = Date.now();
     const result = await settled;
 
@@ -150,13 +142,13 @@ describe('a batch of turns committing while Redis is away', () => {
     worker.on('stalled', (jobId) => void stalled.push(jobId));
     try {
       await seen.turns.add(TURNS_JOB_NAME, {}, { jobId: 'lock-test' });
-      await until('the batch to commit', () => processed(events), 10_000);
+      await until('the batch to commit', () => processed(events), 10_000, 20);
       const replies = await firstReplies(events);
       await sleep(3_000);
       expect(await seen.turns.getJobState('lock-test')).toBe('active');
       await proxy.restore();
-      await until('every reply to have its job', async () => (await jobless(replies.map((r) => r.id))).length === 0, 10_000);
-      await until('the job to run again and complete', async () => runs.length >= 2 && (await seen.turns.getJobState('lock-test')) === 'completed', 15_000);
+      await until('every reply to have its job', async () => (await jobless(replies.map((r) => r.id))).length === 0, 10_000, 20);
+      await until('the job to run again and complete', async () => runs.length >= 2 && (await seen.turns.getJobState('lock-test')) === 'completed', 15_000, 20);
 
       expect(stalled).toEqual(['lock-test']);
       // Each turn ran once: the second run found the events processed and nothing to do.

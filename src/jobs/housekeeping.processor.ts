@@ -81,7 +81,9 @@ export function createHousekeepingProcessor(deps: HousekeepingDeps): Housekeepin
       const count = await compactTallies(deps.db, keys);
       rounds += 1;
       folded += count;
-      if (count === 0) break;
+      // A tally that reached the round's cap folded at least two rows per key: under that, none did,
+      // and another round would only group the tables again to find nothing.
+      if (count < 2 * keys) break;
     }
     const log = folded > 0 || stoppedEarly ? deps.logger.info.bind(deps.logger) : deps.logger.debug.bind(deps.logger);
     log({ foldedRows: folded, rounds, stoppedEarly }, 'housekeeping: tallies compacted');

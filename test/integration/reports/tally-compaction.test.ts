@@ -108,6 +108,9 @@ describe('Tally compaction', () => {
     expect(capped).toEqual({ foldedRows: 2, rounds: 1, stoppedEarly: true });
     const rest = await createHousekeepingProcessor({ db: t.db, logger: logs.logger })(job({ keysPerRound: 1 }));
     expect(rest).toEqual({ foldedRows: 4, rounds: 3, stoppedEarly: false });
+    // A round under its cap is the last: no round only to find nothing.
+    await aMember(t.db, { branchId: others[0]! });
+    expect(await createHousekeepingProcessor({ db: t.db, logger: logs.logger })(job({ keysPerRound: 1_000 }))).toEqual({ foldedRows: 2, rounds: 1, stoppedEarly: false });
     expect(Object.values(await shape()).every((s) => s.widest === 1)).toBe(true);
     expect(await talliesOf(t.db)).toEqual(await talliesByDefinition(t.db));
     await expect(createHousekeepingProcessor({ db: t.db, logger: logs.logger })(job({ keysPerRound: 0 }))).rejects.toThrow(/positive integer/);

@@ -19,7 +19,7 @@ export interface MemberNotice {
   readonly message: OutboundMessage;
 }
 
-export { proofTopic, registrationTopic } from '../domain/deliveries/notice-topics';
+export { proofTopic, registrationNoticeKey, registrationTopic } from '../domain/deliveries/notice-topics';
 
 /**
  * Tells a member (not the one of this turn) something, through the outbox: a delivery row in the

@@ -4,7 +4,7 @@ import { countPendingRegistrations, decideRegistration, maskPhone, nextPendingRe
 import { choice } from '../choice-kit';
 import type { DialogDeps } from '../dialog-deps';
 import { localClockOf } from '../local-clock';
-import { noticeToMember, registrationTopic } from '../member-notice';
+import { noticeToMember, registrationNoticeKey, registrationTopic } from '../member-notice';
 import {
   CADRE_TEXT,
   REGISTRATION_DECLINED_NOTICE,
@@ -112,7 +112,7 @@ export class RegistrationReviewDialog extends ComponentDialog {
         await noticeToMember(this.deps.db, memberId, {
           purpose: 'reviewResult',
           topic: registrationTopic(memberId),
-          idempotencyKey: `registration:${memberId}:verified`,
+          idempotencyKey: registrationNoticeKey(memberId, 'verified'),
           message: { text: REGISTRATION_VERIFIED_NOTICE },
         });
         await step.context.sendActivity(registrationVerifiedDone(name));
@@ -121,7 +121,7 @@ export class RegistrationReviewDialog extends ComponentDialog {
         await noticeToMember(this.deps.db, memberId, {
           purpose: 'reviewResult',
           topic: registrationTopic(memberId),
-          idempotencyKey: `registration:${memberId}:declined`,
+          idempotencyKey: registrationNoticeKey(memberId, 'declined'),
           message: { text: REGISTRATION_DECLINED_NOTICE },
         });
         await step.context.sendActivity(registrationDeclinedDone(name));

@@ -6,3 +6,9 @@
  */
 export const proofTopic = (proofId: string): string => `proof:${proofId}`;
 export const registrationTopic = (memberId: string): string => `registration:${memberId}`;
+
+/**
+ * The idempotency key of a registration's result notice: the same whether a cadre decided in the
+ * chat or staff in the admin web, so the member is told once.
+ */
+export const registrationNoticeKey = (memberId: string, outcome: 'verified' | 'declined'): string => `registration:${memberId}:${outcome}`;

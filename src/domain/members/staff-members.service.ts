@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../../db/database';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
 import { insertDeliveries } from '../deliveries/deliveries.repository';
-import { registrationTopic } from '../deliveries/notice-topics';
+import { registrationNoticeKey, registrationTopic } from '../deliveries/notice-topics';
 import { preferredIdentityOfMember } from '../identities/member-contact.repository';
 import type { ImportReport } from '../imports/import-report';
 import type { OutboundMessage } from '../shared/outbound-message';
@@ -67,7 +67,7 @@ export async function decideRegistrationAsStaff(
     const identityId = await preferredIdentityOfMember(tx, memberId);
     if (!identityId) return { outcome, deliveryIds: [] };
     const inserted = await insertDeliveries(tx, [
-      { identityId, purpose: 'reviewResult', topic: registrationTopic(memberId), idempotencyKey: `registration:${memberId}:${outcome}`, message: noticeOf(outcome) },
+      { identityId, purpose: 'reviewResult', topic: registrationTopic(memberId), idempotencyKey: registrationNoticeKey(memberId, outcome), message: noticeOf(outcome) },
     ]);
     return { outcome, deliveryIds: inserted.map((d) => d.id) };
   });

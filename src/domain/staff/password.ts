@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { AppError } from '../../errors/app-error';
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): a login costs tens of milliseconds on
 // this 2-core machine, not the 64 MiB × 3 default, which would let a burst of logins starve the bot.
@@ -28,4 +29,15 @@ export function passwordProblem(password: string): string | undefined {
   if (length > PASSWORD_MAX_LENGTH) return `Mật khẩu dài quá ${PASSWORD_MAX_LENGTH} ký tự.`;
   if (password.trim() !== password) return 'Mật khẩu không được bắt đầu hay kết thúc bằng dấu cách.';
   return undefined;
+}
+
+/**
+ * The argon2id hash of a new password, given or asked for (`password` a function: the terminal
+ * prompt), after checking it; an unfit password is a VALIDATION_FAILED error saying why.
+ */
+export async function newPasswordHash(password: string | (() => Promise<string>)): Promise<string> {
+  const given = typeof password === 'string' ? password : await password();
+  const problem = passwordProblem(given);
+  if (problem) throw new AppError('VALIDATION_FAILED', problem);
+  return hashPassword(given);
 }

@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../../db/database';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
 import { revokeApiTokensOf } from './api-tokens.repository';
-import { hashPassword, passwordProblem } from './password';
+import { newPasswordHash } from './password';
 import { normalizeUsername } from './staff-account.service';
 import { deleteSessionsOf } from './staff-sessions.repository';
 import { findStaffUserByUsername, type StaffUserRecord } from './staff-users.repository';
@@ -33,10 +33,7 @@ export interface PasswordReset {
 export async function resetStaffPassword(db: Db, input: { readonly username: string; readonly password: string | (() => Promise<string>) }): Promise<PasswordReset> {
   const staff = await accountOf(db, input.username);
   if (staff.disabled) throw new AppError('CONFLICT', `Tài khoản "${staff.username}" đang bị vô hiệu hoá; mở lại bằng npm run admin:disable -- --user ${staff.username} --enable trước khi đặt mật khẩu mới.`);
-  const password = typeof input.password === 'string' ? input.password : await input.password();
-  const problem = passwordProblem(password);
-  if (problem) throw new AppError('VALIDATION_FAILED', problem);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await newPasswordHash(input.password);
   const sessionsEnded = await withTransaction(db, async (tx) => {
     await tx.updateTable('staff_users').set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: new Date() }).where('id', '=', staff.id).execute();
     const ended = await deleteSessionsOf(tx, staff.id);

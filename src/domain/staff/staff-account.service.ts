@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../../db/database';
 import type { StaffRole } from '../../db/types';
 import { AppError } from '../../errors/app-error';
 import { recordStaffAction } from '../audit/audit.repository';
-import { hashPassword, passwordProblem } from './password';
+import { newPasswordHash } from './password';
 import { findStaffUserByUsername, findUnitsByIdOrCode, insertStaffUser, type UnitRef } from './staff-users.repository';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['districtAdmin', 'districtStaff', 'branchCadre'];
@@ -78,10 +78,7 @@ export async function createStaffAccount(db: Db, input: NewStaffAccount): Promis
   const [branch] = input.branch === undefined ? [] : await unitsOfLevel(db, [input.branch], 'branch');
   const clusters = await unitsOfLevel(db, clusterRefs, 'cluster');
   if (await findStaffUserByUsername(db, username)) throw taken(username);
-  const password = typeof input.password === 'string' ? input.password : await input.password();
-  const problem = passwordProblem(password);
-  if (problem) throw invalid(problem);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await newPasswordHash(input.password);
   const displayName = input.displayName?.trim() || null;
 
   return withTransaction(db, async (tx) => {

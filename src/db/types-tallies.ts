@@ -3,7 +3,8 @@ import type { ColumnType } from 'kysely';
 type ReviewState = 'pending' | 'approved' | 'rejected';
 
 /**
- * Tallies kept by triggers in the same transaction as the rows they count (migration 0630): read
+ * Tallies kept by triggers in the same transaction as the rows they count (migrations 0630, 1100:
+ * each statement inserts its deltas; the housekeeping job's compaction folds a key's rows): read
  * them, never write them. A key may have several rows (partial sums): add them up. Members of no
  * branch are under the nil uuid.
  */
